@@ -1,0 +1,116 @@
+// Package spine is the GP2GP domain: Spine messages, conversations and the
+// rules that infer a transfer's outcome from them (SPEC §2 and §4).
+//
+// It is pure: no I/O, no logging, standard library only.
+package spine
+
+// Interaction ids, compared as whole strings (SPEC §2).
+const (
+	RequestStartedID   = "urn:nhs:names:services:gp2gp/RCMR_IN010000UK05"
+	RequestCompletedID = "urn:nhs:names:services:gp2gp/RCMR_IN030000UK06"
+	AcknowledgementID  = "urn:nhs:names:services:gp2gp/MCCI_IN010000UK13"
+	COPCID             = "urn:nhs:names:services:gp2gp/COPC_IN000001UK01"
+)
+
+// Kind is the purpose of a message, derived from its interaction id.
+type Kind uint8
+
+const (
+	Unknown          Kind = iota // any other interaction id
+	RequestStarted               // RCMR_IN010000UK05
+	RequestCompleted             // RCMR_IN030000UK06: the core EHR
+	Acknowledgement              // MCCI_IN010000UK13
+	COPC                         // COPC_IN000001UK01: large-message fragments
+)
+
+// KindOf maps an interaction id to its Kind.
+func KindOf(interactionID string) Kind {
+	switch interactionID {
+	case RequestStartedID:
+		return RequestStarted
+	case RequestCompletedID:
+		return RequestCompleted
+	case AcknowledgementID:
+		return Acknowledgement
+	case COPCID:
+		return COPC
+	}
+	return Unknown
+}
+
+func (k Kind) String() string {
+	switch k {
+	case RequestStarted:
+		return "request started"
+	case RequestCompleted:
+		return "request completed (core EHR)"
+	case Acknowledgement:
+		return "acknowledgement"
+	case COPC:
+		return "COPC"
+	}
+	return "unknown interaction"
+}
+
+// Time is an instant in microseconds since the Unix epoch, UTC.
+type Time int64
+
+// Microseconds per unit, for durations expressed in Time units.
+const (
+	Second Time = 1_000_000
+	Day         = 86_400 * Second
+)
+
+// NullString is a string that may be absent (a column missing from the log).
+type NullString struct {
+	String string
+	Valid  bool
+}
+
+// Str returns a present NullString.
+func Str(s string) NullString { return NullString{String: s, Valid: true} }
+
+// ErrorCode is the error code an acknowledgement carries; Valid is false for
+// "no error" (jdiEvent NONE). Zero is a real error code.
+type ErrorCode struct {
+	Code  int64
+	Valid bool
+}
+
+// Code returns a present ErrorCode.
+func Code(c int64) ErrorCode { return ErrorCode{Code: c, Valid: true} }
+
+// Error codes of note (SPEC §2).
+const (
+	DuplicateEHRError = 12
+	SuppressedError   = 15
+)
+
+// IsFatalSenderError reports whether c is one of the fatal sender error codes.
+func IsFatalSenderError(c ErrorCode) bool {
+	if !c.Valid {
+		return false
+	}
+	switch c.Code {
+	case 6, 7, 10, 14, 23, 24, 30, 99:
+		return true
+	}
+	return false
+}
+
+// Message is one row of the Spine message log.
+type Message struct {
+	Time           Time
+	ConversationID string
+	GUID           string
+	Interaction    string // the raw interaction id
+	Sender         string // ASID, verbatim
+	Recipient      string // ASID, verbatim
+	MessageRef     string // "" when none (NotProvided or empty in the log)
+	Error          ErrorCode
+	ToSystem       NullString
+	FromSystem     NullString
+}
+
+// Kind is the purpose of the message.
+func (m *Message) Kind() Kind { return KindOf(m.Interaction) }
