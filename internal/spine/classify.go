@@ -1,0 +1,185 @@
+package spine
+
+// Options are the run's parameters for classification.
+type Options struct {
+	// Cutoff drops messages later than this after a conversation's first
+	// message; 0 means no cutoff.
+	Cutoff Time
+	// WindowStart and WindowEnd bound the metric month: a conversation is a
+	// transfer of the month when its request started in [WindowStart, WindowEnd).
+	WindowStart, WindowEnd Time
+}
+
+// Skip says why a conversation produced no transfer.
+type Skip uint8
+
+const (
+	NotSkipped        Skip = iota // the conversation is a transfer of the window
+	SkipNoRequest                 // its earliest message is not a request started
+	SkipOutsideWindow             // its request started outside the metric month
+)
+
+func (s Skip) String() string {
+	switch s {
+	case SkipNoRequest:
+		return "the earliest message is not a request started"
+	case SkipOutsideWindow:
+		return "the request started outside the metric month"
+	}
+	return "a transfer of the metric month"
+}
+
+// Roles are the entries of a conversation by role (SPEC §4.5).
+type Roles struct {
+	Request   Entry
+	CoreEHRs  []Entry
+	Continues []Entry // COPC sent by the requesting ASID
+	Fragments []Entry // COPC sent by the sending ASID
+	Ignored   []Entry // no role: another request, an unknown interaction, a third party's COPC
+}
+
+// Classification is everything classification decided about one
+// conversation, with the facts and the rule behind the outcome, so that the
+// reasoning can be shown as well as the result.
+type Classification struct {
+	ConversationID string
+	// Messages are the conversation's messages sorted by time (ties in input
+	// order), including any dropped by the cutoff.
+	Messages []Message
+	// Disposition[i] is where Messages[i] ended up.
+	Disposition []Disposition
+	Skip        Skip
+	// Entries is the pairing of SPEC §4.4 in map order; empty when skipped
+	// for lack of a request started.
+	Entries []Entry
+	Roles   Roles
+	// EffectiveEHR and EffectiveAck index Messages; -1 when there is no
+	// effective final acknowledgement.
+	EffectiveEHR, EffectiveAck int
+	Facts                      Facts
+	// Rule is the outcome rule that decided the status (nil when skipped).
+	Rule     *Rule
+	Transfer Transfer
+}
+
+// Classify infers the outcome of one conversation. It sorts conv.Messages
+// in place.
+func Classify(conv Conversation, opt Options) *Classification {
+	msgs := conv.Messages
+	sortByTime(msgs)
+	c := &Classification{
+		ConversationID: conv.ID,
+		Messages:       msgs,
+		Disposition:    make([]Disposition, len(msgs)),
+		EffectiveEHR:   -1,
+		EffectiveAck:   -1,
+	}
+	n := len(msgs)
+	if opt.Cutoff > 0 && n > 0 {
+		limit := msgs[0].Time + opt.Cutoff
+		for n > 0 && msgs[n-1].Time > limit {
+			n--
+			c.Disposition[n] = CutOff
+		}
+	}
+	kept := msgs[:n]
+	if n == 0 || kept[0].Kind() != RequestStarted {
+		c.Skip = SkipNoRequest
+		c.setAll(kept, NoRequestStarted)
+		return c
+	}
+	c.Entries = pair(kept, c.Disposition)
+	c.assignRoles(kept)
+
+	req := &msgs[c.Roles.Request.Msg]
+	if req.Time < opt.WindowStart || req.Time >= opt.WindowEnd {
+		c.Skip = SkipOutsideWindow
+		c.setAll(kept, OutsideWindow)
+	}
+	c.findEffectiveAck()
+	c.Facts = c.deriveFacts()
+	c.Rule = decide(&c.Facts)
+	c.Transfer = c.transfer()
+	return c
+}
+
+// setAll gives every message of kept that is still InTransfer the disposition d.
+func (c *Classification) setAll(kept []Message, d Disposition) {
+	for i := range kept {
+		if c.Disposition[i] == InTransfer {
+			c.Disposition[i] = d
+		}
+	}
+}
+
+func (c *Classification) assignRoles(msgs []Message) {
+	r := &c.Roles
+	r.Request = c.Entries[0]
+	requester := msgs[r.Request.Msg].Sender
+	sender := msgs[r.Request.Msg].Recipient
+	for _, e := range c.Entries[1:] {
+		m := &msgs[e.Msg]
+		switch {
+		case m.Kind() == RequestCompleted:
+			r.CoreEHRs = append(r.CoreEHRs, e)
+		case m.Kind() == COPC && m.Sender == requester:
+			r.Continues = append(r.Continues, e)
+		case m.Kind() == COPC && m.Sender == sender:
+			r.Fragments = append(r.Fragments, e)
+		default:
+			r.Ignored = append(r.Ignored, e)
+			c.Disposition[e.Msg] = UnknownPurpose
+			for _, a := range e.Acks {
+				c.Disposition[a] = UnknownPurpose
+			}
+		}
+	}
+}
+
+// findEffectiveAck applies SPEC §4.6: the first ack of the core EHRs with no
+// error or error 15 wins; failing that, the first whose error is not 12.
+func (c *Classification) findEffectiveAck() {
+	pick := func(ok func(ErrorCode) bool) bool {
+		for _, e := range c.Roles.CoreEHRs {
+			for _, a := range e.Acks {
+				if ok(c.Messages[a].Error) {
+					c.EffectiveEHR, c.EffectiveAck = e.Msg, a
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if pick(isSuccess) {
+		return
+	}
+	pick(func(e ErrorCode) bool { return !e.Valid || e.Code != DuplicateEHRError })
+}
+
+// isSuccess reports whether an acknowledgement's error means integrated:
+// none, or 15 (error suppressed).
+func isSuccess(e ErrorCode) bool { return !e.Valid || e.Code == SuppressedError }
+
+func (c *Classification) transfer() Transfer {
+	req := &c.Messages[c.Roles.Request.Msg]
+	f := &c.Facts
+	t := Transfer{
+		ConversationID:         c.ConversationID,
+		SLA:                    f.SLA,
+		HasSLA:                 f.HasSLA,
+		RequestingASID:         req.Sender,
+		SendingASID:            req.Recipient,
+		RequestingSupplier:     req.FromSystem,
+		SendingSupplier:        req.ToSystem,
+		SenderErrorCodes:       f.SenderErrorCodes,
+		FinalErrorCodes:        f.FinalErrorCodes,
+		IntermediateErrorCodes: f.IntermediateErrorCodes,
+		Status:                 c.Rule.Status,
+		FailureReason:          c.Rule.Reason,
+		DateRequested:          req.Time,
+	}
+	if c.EffectiveAck >= 0 {
+		t.DateCompleted, t.HasDateCompleted = c.Messages[c.EffectiveAck].Time, true
+	}
+	return t
+}
