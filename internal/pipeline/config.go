@@ -1,0 +1,40 @@
+package pipeline
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Config is one monthly run.
+type Config struct {
+	SpineBucket        string // INPUT_SPINE_DATA_BUCKET
+	OrganisationBucket string // ORGANISATION_METADATA_BUCKET
+	OutputBucket       string // OUTPUT_TRANSFER_DATA_BUCKET
+	// Anchor is DATE_ANCHOR, "now"; its year and month are read as written.
+	Anchor     time.Time
+	CutoffDays int    // CONVERSATION_CUTOFF_DAYS; 0 = no cutoff
+	S3Endpoint string // S3_ENDPOINT_URL
+	// MaxRejectedFraction fails the run when more than this fraction of the
+	// rows read are rejected.
+	MaxRejectedFraction float64
+
+	Now func() time.Time // the run's clock, for generatedOn; time.Now if nil
+	Log *slog.Logger     // discarded if nil
+}
+
+// DefaultMaxRejectedFraction is the default MAX_REJECTED_FRACTION.
+const DefaultMaxRejectedFraction = 0.001
+
+func (c *Config) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+func (c *Config) log() *slog.Logger {
+	if c.Log != nil {
+		return c.Log
+	}
+	return slog.New(slog.DiscardHandler)
+}

@@ -1,0 +1,250 @@
+// Package pipeline wires the monthly run together: buckets → Spine logs →
+// classification → metrics → outputs (SPEC §3–7, §9).
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"time"
+
+	"github.com/nhsdigital/gp2gp/internal/metrics"
+	"github.com/nhsdigital/gp2gp/internal/output"
+	"github.com/nhsdigital/gp2gp/internal/spine"
+	"github.com/nhsdigital/gp2gp/internal/spinelog"
+	"github.com/nhsdigital/gp2gp/internal/store"
+)
+
+// TooManyRejectedError fails a run whose rejected rows exceed the allowed
+// fraction of the rows read.
+type TooManyRejectedError struct {
+	Rejected, Read int
+	Max            float64
+	First          error // the first rejected row's error
+}
+
+func (e *TooManyRejectedError) Error() string {
+	return fmt.Sprintf("%d of %d rows rejected, more than the allowed fraction %g (first: %v); nothing written",
+		e.Rejected, e.Read, e.Max, e.First)
+}
+
+// Result is what a successful run produced.
+type Result struct {
+	Summary  *Summary
+	National metrics.NationalMetrics
+	// Outputs is where the outputs were written (a URL or a directory).
+	Outputs string
+}
+
+// Run performs the monthly run described by cfg. It computes everything
+// before it writes anything; outputs are published only if all succeeds.
+// On failure the Result, if not nil, holds the summary so far.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	start := time.Now()
+	log := cfg.log()
+	layout := NewLayout(cfg.Anchor)
+	sum := newSummary()
+	sum.MetricMonth, sum.OverflowMonth = layout.Metric.String(), layout.Overflow.String()
+	sum.DateAnchor = cfg.Anchor.Format(time.RFC3339Nano)
+	sum.CutoffDays = cfg.CutoffDays
+	sum.MaxRejectedFraction = cfg.MaxRejectedFraction
+
+	opts := store.Options{EndpointURL: cfg.S3Endpoint}
+	spineB, err := store.Open(ctx, cfg.SpineBucket, opts)
+	if err != nil {
+		return nil, fmt.Errorf("spine bucket: %w", err)
+	}
+	defer spineB.Close()
+	orgB, err := store.Open(ctx, cfg.OrganisationBucket, opts)
+	if err != nil {
+		return nil, fmt.Errorf("organisation metadata bucket: %w", err)
+	}
+	defer orgB.Close()
+	outB, err := store.Open(ctx, cfg.OutputBucket, opts)
+	if err != nil {
+		return nil, fmt.Errorf("output bucket: %w", err)
+	}
+	defer outB.Close()
+
+	orgs, err := readOrganisations(ctx, orgB, layout.OrganisationKey())
+	if err != nil {
+		return nil, err
+	}
+
+	g := spine.NewGrouper()
+	var rejected []*spinelog.ParseError
+	for _, in := range []struct{ name, key string }{
+		{"metric log", layout.MetricLogKey()},
+		{"overflow log", layout.OverflowLogKey()},
+	} {
+		log.Info("reading", "input", in.name, "object", spineB.URL(in.key))
+		is, rej, err := readLog(ctx, spineB, in.key, in.name, g)
+		if err != nil {
+			return nil, err
+		}
+		sum.Inputs = append(sum.Inputs, is)
+		sum.RowsRead += is.RowsRead
+		sum.RowsAccepted += is.RowsAccepted
+		sum.RowsRejected += is.RowsRejected
+		rejected = append(rejected, rej...)
+	}
+	if sum.RowsRejected > 0 && float64(sum.RowsRejected) > cfg.MaxRejectedFraction*float64(sum.RowsRead) {
+		return &Result{Summary: sum}, &TooManyRejectedError{Rejected: sum.RowsRejected, Read: sum.RowsRead, Max: cfg.MaxRejectedFraction, First: rejected[0]}
+	}
+
+	log.Info("classifying", "conversations", g.Len())
+	opt := spine.Options{
+		Cutoff:      spine.Time(cfg.CutoffDays) * spine.Day,
+		WindowStart: layout.Metric.Start(),
+		WindowEnd:   layout.Overflow.Start(),
+	}
+	var transfers []spine.Transfer
+	for _, conv := range g.Conversations() {
+		c := spine.Classify(conv, opt)
+		sum.add(c)
+		if c.Skip == spine.NotSkipped {
+			transfers = append(transfers, c.Transfer)
+		}
+	}
+
+	y, m := layout.Metric.Year, int(layout.Metric.Month)
+	practice := metrics.ComputePracticeMetrics(transfers, orgs, y, m)
+	national := metrics.ComputeNationalMetrics(transfers, y, m)
+	sum.UnknownRequestingASIDs = unknownASIDs(practice)
+
+	generatedOn := cfg.now().UTC()
+	sum.GeneratedOn = output.FormatGeneratedOn(generatedOn)
+	files := []outputFile{
+		{TransfersFile, func(w io.Writer) error { return output.WriteTransfers(w, transfers) }},
+		{PracticeMetricsFile, func(w io.Writer) error { return output.WritePracticeMetrics(w, practice, generatedOn) }},
+		{NationalMetricsFile, func(w io.Writer) error { return output.WriteNationalMetrics(w, national, generatedOn) }},
+		{RejectedRowsFile, func(w io.Writer) error { return writeRejected(w, rejected) }},
+	}
+	encoded, err := encode(files)
+	if err != nil {
+		return nil, err
+	}
+	sum.ElapsedSeconds = time.Since(start).Seconds()
+	summaryJSON, err := json.MarshalIndent(sum, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", RunSummaryFile, err)
+	}
+	encoded = append(encoded, encodedFile{RunSummaryFile, append(summaryJSON, '\n')})
+
+	if err := publish(ctx, outB, layout, encoded); err != nil {
+		return nil, err
+	}
+	res := &Result{Summary: sum, National: national, Outputs: outB.URL(layout.OutputKey(""))}
+	log.Info("published", "outputs", res.Outputs, "transfers", len(transfers))
+	sum.ElapsedSeconds = time.Since(start).Seconds()
+	return res, nil
+}
+
+func readOrganisations(ctx context.Context, b *store.Bucket, key string) (*metrics.Organisations, error) {
+	r, err := b.NewReader(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("organisation metadata: %w", err)
+	}
+	defer r.Close()
+	orgs, err := metrics.ParseOrganisations(r)
+	if err != nil {
+		return nil, fmt.Errorf("organisation metadata %s: %w", b.URL(key), err)
+	}
+	return orgs, nil
+}
+
+// readLog streams one Spine log into g, skipping and collecting rejected rows.
+func readLog(ctx context.Context, b *store.Bucket, key, input string, g *spine.Grouper) (InputSummary, []*spinelog.ParseError, error) {
+	is := InputSummary{Input: input, Object: b.URL(key)}
+	r, err := b.NewReader(ctx, key)
+	if err != nil {
+		return is, nil, fmt.Errorf("%s: %w", input, err)
+	}
+	defer r.Close()
+	lr, err := spinelog.NewReader(r, path.Base(key))
+	if err != nil {
+		return is, nil, fmt.Errorf("%s %s: %w", input, b.URL(key), err)
+	}
+	var rejected []*spinelog.ParseError
+	var m spine.Message
+	for {
+		err := lr.Read(&m)
+		if err == io.EOF {
+			break
+		}
+		var pe *spinelog.ParseError
+		if errors.As(err, &pe) {
+			rejected = append(rejected, pe)
+			continue
+		}
+		if err != nil {
+			return is, nil, fmt.Errorf("%s %s: %w", input, b.URL(key), err)
+		}
+		g.Add(m)
+		if ctx.Err() != nil {
+			return is, nil, ctx.Err()
+		}
+	}
+	st := lr.Stats()
+	is.RowsRead, is.RowsAccepted, is.RowsRejected = int(st.Records), int(st.Accepted), int(st.Rejected)
+	return is, rejected, nil
+}
+
+func unknownASIDs(p metrics.PracticeMetrics) UnknownASIDs {
+	u := UnknownASIDs{Transfers: p.UnknownASIDTransfers, Distinct: len(p.UnknownASIDs)}
+	u.Examples = p.UnknownASIDs[:min(5, len(p.UnknownASIDs))]
+	return u
+}
+
+type outputFile struct {
+	name  string
+	write func(io.Writer) error
+}
+
+type encodedFile struct {
+	name string
+	data []byte
+}
+
+// encode renders every output in memory, so that nothing is written unless
+// everything could be computed.
+func encode(files []outputFile) ([]encodedFile, error) {
+	out := make([]encodedFile, 0, len(files)+1)
+	for _, f := range files {
+		var buf bytes.Buffer
+		if err := f.write(&buf); err != nil {
+			return nil, fmt.Errorf("encode %s: %w", f.name, err)
+		}
+		out = append(out, encodedFile{f.name, buf.Bytes()})
+	}
+	return out, nil
+}
+
+// publish writes the outputs: first it removes the _SUCCESS marker of any
+// earlier run, then writes each output atomically, then writes _SUCCESS.
+// If any write fails, the outputs written so far are removed.
+func publish(ctx context.Context, b *store.Bucket, l Layout, files []encodedFile) error {
+	if err := b.Delete(ctx, l.OutputKey(SuccessFile)); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("remove earlier %s: %w", SuccessFile, err)
+	}
+	for i, f := range files {
+		key := l.OutputKey(f.name)
+		err := b.WriteFile(ctx, key, func(w io.Writer) error {
+			_, err := w.Write(f.data)
+			return err
+		})
+		if err != nil {
+			// Use a fresh context: the run's may be the reason we failed.
+			cleanup := context.WithoutCancel(ctx)
+			for _, done := range files[:i] {
+				b.Delete(cleanup, l.OutputKey(done.name))
+			}
+			return fmt.Errorf("write %s: %w", b.URL(key), err)
+		}
+	}
+	return b.WriteFile(ctx, l.OutputKey(SuccessFile), func(io.Writer) error { return nil })
+}
