@@ -23,7 +23,7 @@ type setting struct {
 // settings binds the run's configuration (SPEC §3) to flags and variables.
 type settings struct {
 	spine, org, out, anchor, cutoff, endpoint, maxRejected *setting
-	all                                                     []*setting
+	all                                                    []*setting
 }
 
 func newSettings() *settings {
