@@ -1,0 +1,147 @@
+package spinelog
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/nhsdigital/gp2gp/internal/spine"
+)
+
+func TestReaderFileErrors(t *testing.T) {
+	rows := header + strings.Repeat(row, 2000)
+	full := gz(t, rows)
+	badCRC := bytes.Clone(full)
+	badCRC[len(badCRC)-8] ^= 0xff // the CRC-32 in the gzip trailer
+	long := strings.Repeat("x", MaxRecordBytes+100)
+
+	tests := []struct {
+		name     string
+		in       []byte
+		want     error  // errors.Is
+		contains string // in the message
+		line     int    // FileError.Line
+		minRows  int    // messages read before the error, at least
+	}{
+		{name: "empty file", in: nil, want: ErrEmpty},
+		{name: "not gzip", in: []byte(rows), want: ErrNotGzip},
+		{name: "one byte", in: []byte{0x1f}, want: ErrNotGzip},
+		{name: "gzip header cut short", in: full[:6], want: ErrTruncated},
+		{name: "bad gzip header", in: append([]byte{0x1f, 0x8b, 0x99}, full[3:]...), want: ErrCorrupt},
+		{name: "no header row", in: gz(t, ""), want: ErrEmpty},
+		{name: "only blank lines", in: gz(t, "\n\r\n\n"), want: ErrEmpty},
+		{name: "truncated", in: full[:len(full)/2], want: ErrTruncated, minRows: 1},
+		{name: "trailer missing", in: full[:len(full)-8], want: ErrTruncated, minRows: 1900},
+		{name: "bad checksum", in: badCRC, want: ErrCorrupt, contains: "checksum", minRows: 1900},
+		{
+			name: "missing columns", in: gz(t, "_time,GUID,conversationID,messageRef,toSystem\n"+row),
+			want: ErrMissingColumns, line: 1,
+			contains: `missing required columns interactionID, messageSender, messageRecipient, jdiEvent; ` +
+				`the header has 5 columns: "_time", "GUID", "conversationID", "messageRef", "toSystem"`,
+		},
+		{
+			name: "missing columns after BOM and blank line", in: gz(t, "\uFEFF\n"+"_time;GUID;conversationID\n"),
+			want: ErrMissingColumns, line: 2, contains: `the header has 1 columns: "_time;GUID;conversationID"`,
+		},
+		{
+			name: "duplicate column", in: gz(t, strings.TrimSuffix(header, "\n")+",GUID\n"+row),
+			want: ErrDuplicateColumn, line: 1, contains: `duplicate column "GUID"`,
+		},
+		{name: "malformed header", in: gz(t, `"_time,GUID`+"\n"), want: ErrBadHeader, line: 1},
+		{
+			name: "long line", in: gz(t, header+row+row+`2019-12-01T08:41:48.337+0000,`+long+"\n"+row),
+			want: ErrRecordTooLong, line: 4, minRows: 2,
+		},
+		{
+			name: "long quoted record", in: gz(t, header+row+`2019-12-01T08:41:48.337+0000,"`+strings.Repeat("x\n", MaxRecordBytes)),
+			want: ErrRecordTooLong, line: 3, minRows: 1,
+		},
+		{
+			name: "record just over the limit", in: gz(t, header+row+"a,"+long[:MaxRecordBytes-1]+"\n"),
+			want: ErrRecordTooLong, line: 3, minRows: 1,
+		},
+		{name: "long header", in: gz(t, long), want: ErrRecordTooLong, line: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := readAll(t, tt.in)
+			var fe *FileError
+			if !errors.As(res.err, &fe) || !errors.Is(res.err, tt.want) {
+				t.Fatalf("got %v, want FileError %v", res.err, tt.want)
+			}
+			if fe.File != "test.csv.gz" || fe.Line != tt.line {
+				t.Errorf("got File %q Line %d, want test.csv.gz, %d", fe.File, fe.Line, tt.line)
+			}
+			if !strings.HasPrefix(fe.Error(), "test.csv.gz") || !strings.Contains(fe.Error(), tt.contains) {
+				t.Errorf("message %q lacks %q", fe.Error(), tt.contains)
+			}
+			if len(res.msgs) < tt.minRows || len(res.perrs) > 0 {
+				t.Errorf("read %d messages and %d bad rows before the error, want at least %d and none",
+					len(res.msgs), len(res.perrs), tt.minRows)
+			}
+		})
+	}
+}
+
+func TestRecordJustUnderLimit(t *testing.T) {
+	wide := "_time,conversationID,GUID,interactionID,messageSender,messageRecipient,messageRef,jdiEvent,toSystem,fromSystem,_raw\n"
+	big := strings.TrimSuffix(row, "\n") + "," + strings.Repeat("y", MaxRecordBytes-len(row)-1) + "\n"
+	if len(big) != MaxRecordBytes {
+		t.Fatalf("record is %d bytes", len(big))
+	}
+	res := readAll(t, gz(t, wide+big+big+big))
+	if res.err != nil || len(res.perrs) > 0 || len(res.msgs) != 3 {
+		t.Fatalf("got %d messages, %v, %v", len(res.msgs), res.perrs, res.err)
+	}
+}
+
+// TestMemoryBounded checks that a huge line is refused after reading about
+// MaxRecordBytes of it, not all of it.
+func TestMemoryBounded(t *testing.T) {
+	huge := gz(t, header+strings.Repeat("z", 64<<20))
+	rd, err := NewReader(bytes.NewReader(huge), "huge.csv.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m spine.Message
+	err = rd.Read(&m)
+	if !errors.Is(err, ErrRecordTooLong) {
+		t.Fatalf("got %v, want ErrRecordTooLong", err)
+	}
+	if n := rd.Stats().DecompressedBytes; n > MaxRecordBytes+2*bufferSize+int64(len(header)) {
+		t.Errorf("decompressed %d bytes to refuse the record", n)
+	}
+}
+
+// failingReader returns data and then an error.
+type failingReader struct {
+	data []byte
+	err  error
+}
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if len(f.data) == 0 {
+		return 0, f.err
+	}
+	n := copy(p, f.data)
+	f.data = f.data[n:]
+	return n, nil
+}
+
+func TestReaderSourceError(t *testing.T) {
+	errNet := errors.New("connection reset")
+	full := gz(t, header+strings.Repeat(row, 5000))
+	for _, cut := range []int{0, 5, 30, len(full) / 2, len(full) - 1} {
+		rd, err := NewReader(&failingReader{data: full[:cut], err: errNet}, "s3://bucket/key.csv.gz")
+		for err == nil {
+			var m = msg
+			err = rd.Read(&m)
+		}
+		var fe *FileError
+		if !errors.As(err, &fe) || !errors.Is(err, errNet) || err == io.EOF {
+			t.Errorf("cut at %d: got %v, want a FileError wrapping %v", cut, err, errNet)
+		}
+	}
+}
