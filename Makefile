@@ -1,0 +1,38 @@
+# Developer tasks (the reference's, in Go). `make help` lists them.
+SHELL := /bin/bash
+GO    ?= go
+TOOLS := $(CURDIR)/.tools
+STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: help test e2e-test validate validate-static format lint check-deps image bench demo build
+
+help: ## list the tasks
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+build: ## build ./gp2gp
+	$(GO) build -trimpath -o gp2gp ./cmd/gp2gp
+
+demo: ## run the demo (a synthetic month in ./gp2gp-demo)
+	$(GO) run ./cmd/gp2gp demo
+
+test: ## unit, golden and CLI tests (S3 and DuckDB checks skip if their tools are absent)
+	$(GO) test ./...
+
+e2e-test: ## every test, with a real S3 server (versitygw) and DuckDB (pqdump): nothing skips
+	scripts/install-versitygw.sh
+	scripts/build-pqdump.sh $(TOOLS)/pqdump
+	CI=true GP2GP_PQDUMP=$(TOOLS)/pqdump PATH="$$PATH:$$($(GO) env GOPATH)/bin" $(GO) test -count=1 ./...
+
+format: ## gofmt the code
+	gofmt -w $$(git ls-files '*.go')
+
+lint: ## staticcheck
+	$(STATICCHECK) ./...
+
+validate-static: ## format check, vet, lint
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+	$(GO) mod tidy -diff
+
+validate: validate-static test ## format check, vet, lint, tests
