@@ -70,6 +70,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	defer outB.Close()
 
+	inputs := []input{
+		{"metric log", spineB, layout.MetricLogKey()},
+		{"overflow log", spineB, layout.OverflowLogKey()},
+		{"organisation metadata", orgB, layout.OrganisationKey()},
+	}
+	if err := checkInputs(ctx, inputs); err != nil {
+		return nil, err
+	}
 	orgs, err := readOrganisations(ctx, orgB, layout.OrganisationKey())
 	if err != nil {
 		return nil, err
@@ -77,10 +85,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 
 	g := spine.NewGrouper()
 	var rejected []*spinelog.ParseError
-	for _, in := range []struct{ name, key string }{
-		{"metric log", layout.MetricLogKey()},
-		{"overflow log", layout.OverflowLogKey()},
-	} {
+	for _, in := range inputs[:2] {
 		log.Info("reading", "input", in.name, "object", spineB.URL(in.key))
 		is, rej, err := readLog(ctx, spineB, in.key, in.name, g)
 		if err != nil {
@@ -142,6 +147,27 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	log.Info("published", "outputs", res.Outputs, "transfers", len(transfers))
 	sum.ElapsedSeconds = time.Since(start).Seconds()
 	return res, nil
+}
+
+// input is one object the run reads.
+type input struct {
+	name   string
+	bucket *store.Bucket
+	key    string
+}
+
+// checkInputs fails early, before reading anything, if an input is missing.
+func checkInputs(ctx context.Context, inputs []input) error {
+	for _, in := range inputs {
+		ok, err := in.bucket.Exists(ctx, in.key)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", in.name, in.bucket.URL(in.key), err)
+		}
+		if !ok {
+			return fmt.Errorf("%s %s: %w", in.name, in.bucket.URL(in.key), store.ErrNotFound)
+		}
+	}
+	return nil
 }
 
 func readOrganisations(ctx context.Context, b *store.Bucket, key string) (*metrics.Organisations, error) {
