@@ -1,0 +1,649 @@
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/nhsdigital/gp2gp/internal/output/outputtest"
+	"github.com/nhsdigital/gp2gp/internal/spine"
+)
+
+// readRow is a row read back from transfers.parquet, with plain Go types
+// independent of transferRow's.
+type readRow struct {
+	ConversationID         *string  `parquet:"conversation_id,optional"`
+	SLADuration            *uint64  `parquet:"sla_duration,optional"`
+	RequestingASID         *string  `parquet:"requesting_practice_asid,optional"`
+	SendingASID            *string  `parquet:"sending_practice_asid,optional"`
+	RequestingSupplier     *string  `parquet:"requesting_supplier,optional"`
+	SendingSupplier        *string  `parquet:"sending_supplier,optional"`
+	SenderErrorCodes       []*int64 `parquet:"sender_error_codes,optional,list" parquet-element:",optional"`
+	FinalErrorCodes        []*int64 `parquet:"final_error_codes,optional,list" parquet-element:",optional"`
+	IntermediateErrorCodes []*int64 `parquet:"intermediate_error_codes,optional,list" parquet-element:",optional"`
+	Status                 *string  `parquet:"status,optional"`
+	FailureReason          *string  `parquet:"failure_reason,optional"`
+	DateRequested          *int64   `parquet:"date_requested,optional,timestamp(microsecond:local)"`
+	DateCompleted          *int64   `parquet:"date_completed,optional,timestamp(microsecond:local)"`
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+func codesOf(vs ...int64) []*int64 {
+	out := make([]*int64, len(vs))
+	for i := range vs {
+		out[i] = &vs[i]
+	}
+	return out
+}
+
+func utcMicros(year int, month time.Month, day, hour, minute, sec, usec int) spine.Time {
+	return spine.Time(time.Date(year, month, day, hour, minute, sec, usec*1000, time.UTC).UnixMicro())
+}
+
+// roundTripCases are transfers and the rows they must become.
+var roundTripCases = []struct {
+	name string
+	in   spine.Transfer
+	want readRow
+}{
+	{
+		name: "everything present",
+		in: spine.Transfer{
+			ConversationID:         "0A1B2C3D-4E5F-6789-ABCD-EF0123456789",
+			SLA:                    3*spine.Second + 499_999,
+			HasSLA:                 true,
+			RequestingASID:         "200000000123",
+			SendingASID:            "200000000456",
+			RequestingSupplier:     spine.Str("EMIS"),
+			SendingSupplier:        spine.Str("SystmOne"),
+			SenderErrorCodes:       []spine.ErrorCode{spine.Code(0), {}, spine.Code(30)},
+			FinalErrorCodes:        []spine.ErrorCode{spine.Code(99)},
+			IntermediateErrorCodes: []int64{29, 0},
+			Status:                 spine.ProcessFailure,
+			FailureReason:          spine.ReasonIntegratedLate,
+			DateRequested:          utcMicros(2019, 12, 2, 19, 2, 29, 985_000),
+			DateCompleted:          utcMicros(2019, 12, 31, 23, 59, 59, 999_999),
+			HasDateCompleted:       true,
+		},
+		want: readRow{
+			ConversationID:         ptrTo("0A1B2C3D-4E5F-6789-ABCD-EF0123456789"),
+			SLADuration:            ptrTo[uint64](3),
+			RequestingASID:         ptrTo("200000000123"),
+			SendingASID:            ptrTo("200000000456"),
+			RequestingSupplier:     ptrTo("EMIS"),
+			SendingSupplier:        ptrTo("SystmOne"),
+			SenderErrorCodes:       []*int64{ptrTo[int64](0), nil, ptrTo[int64](30)},
+			FinalErrorCodes:        codesOf(99),
+			IntermediateErrorCodes: codesOf(29, 0),
+			Status:                 ptrTo("PROCESS_FAILURE"),
+			FailureReason:          ptrTo("Integrated Late"),
+			DateRequested:          ptrTo(int64(utcMicros(2019, 12, 2, 19, 2, 29, 985_000))),
+			DateCompleted:          ptrTo(int64(utcMicros(2019, 12, 31, 23, 59, 59, 999_999))),
+		},
+	},
+	{
+		name: "nullable columns null, lists empty",
+		in: spine.Transfer{
+			ConversationID: "c2",
+			RequestingASID: "1",
+			SendingASID:    "2",
+			Status:         spine.TechnicalFailure,
+			DateRequested:  utcMicros(2020, 2, 29, 0, 0, 0, 0),
+		},
+		want: readRow{
+			ConversationID:         ptrTo("c2"),
+			RequestingASID:         ptrTo("1"),
+			SendingASID:            ptrTo("2"),
+			SenderErrorCodes:       codesOf(),
+			FinalErrorCodes:        codesOf(),
+			IntermediateErrorCodes: codesOf(),
+			Status:                 ptrTo("TECHNICAL_FAILURE"),
+			DateRequested:          ptrTo(int64(utcMicros(2020, 2, 29, 0, 0, 0, 0))),
+		},
+	},
+	{
+		name: "empty strings stay empty, not null",
+		in: spine.Transfer{
+			RequestingSupplier: spine.Str(""),
+			SendingSupplier:    spine.Str(""),
+			SenderErrorCodes:   []spine.ErrorCode{},
+			FinalErrorCodes:    []spine.ErrorCode{},
+		},
+		want: readRow{
+			ConversationID:         ptrTo(""),
+			RequestingASID:         ptrTo(""),
+			SendingASID:            ptrTo(""),
+			RequestingSupplier:     ptrTo(""),
+			SendingSupplier:        ptrTo(""),
+			SenderErrorCodes:       codesOf(),
+			FinalErrorCodes:        codesOf(),
+			IntermediateErrorCodes: codesOf(),
+			Status:                 ptrTo(""),
+			DateRequested:          ptrTo[int64](0),
+		},
+	},
+	{
+		name: "only null error codes",
+		in: spine.Transfer{
+			ConversationID:   "c4",
+			SenderErrorCodes: []spine.ErrorCode{{}},
+			FinalErrorCodes:  []spine.ErrorCode{{}, {Code: 7}}, // Code without Valid is null
+			Status:           spine.UnclassifiedFailure,
+			FailureReason:    spine.ReasonAmbiguousCOPC,
+		},
+		want: readRow{
+			ConversationID:         ptrTo("c4"),
+			RequestingASID:         ptrTo(""),
+			SendingASID:            ptrTo(""),
+			SenderErrorCodes:       []*int64{nil},
+			FinalErrorCodes:        []*int64{nil, nil},
+			IntermediateErrorCodes: codesOf(),
+			Status:                 ptrTo("UNCLASSIFIED_FAILURE"),
+			FailureReason:          ptrTo("Ambiguous COPC messages"),
+			DateRequested:          ptrTo[int64](0),
+		},
+	},
+	{
+		name: "SLA rounded half to even",
+		in:   spine.Transfer{ConversationID: "c5", SLA: 2*spine.Second + 500_000, HasSLA: true},
+		want: readRow{
+			ConversationID: ptrTo("c5"), SLADuration: ptrTo[uint64](2),
+			RequestingASID: ptrTo(""), SendingASID: ptrTo(""), Status: ptrTo(""), DateRequested: ptrTo[int64](0),
+			SenderErrorCodes: codesOf(), FinalErrorCodes: codesOf(), IntermediateErrorCodes: codesOf(),
+		},
+	},
+	{
+		name: "zero SLA is not null",
+		in:   spine.Transfer{ConversationID: "c6", SLA: 0, HasSLA: true, DateCompleted: 0, HasDateCompleted: true},
+		want: readRow{
+			ConversationID: ptrTo("c6"), SLADuration: ptrTo[uint64](0),
+			RequestingASID: ptrTo(""), SendingASID: ptrTo(""), Status: ptrTo(""),
+			DateRequested: ptrTo[int64](0), DateCompleted: ptrTo[int64](0),
+			SenderErrorCodes: codesOf(), FinalErrorCodes: codesOf(), IntermediateErrorCodes: codesOf(),
+		},
+	},
+	{
+		name: "extremes and negatives",
+		in: spine.Transfer{
+			ConversationID:         "Ünïcödé ✓ 会話",
+			SLA:                    math.MaxInt64,
+			HasSLA:                 true,
+			RequestingSupplier:     spine.Str("Vision ✓"),
+			SenderErrorCodes:       []spine.ErrorCode{spine.Code(math.MinInt64), spine.Code(-1)},
+			FinalErrorCodes:        []spine.ErrorCode{spine.Code(math.MaxInt64)},
+			IntermediateErrorCodes: []int64{math.MinInt64, -1, math.MaxInt64},
+			DateRequested:          utcMicros(1969, 12, 31, 23, 59, 59, 999_999),
+			DateCompleted:          utcMicros(9999, 12, 31, 23, 59, 59, 999_999),
+			HasDateCompleted:       true,
+		},
+		want: readRow{
+			ConversationID:         ptrTo("Ünïcödé ✓ 会話"),
+			SLADuration:            ptrTo[uint64](9_223_372_036_855),
+			RequestingASID:         ptrTo(""),
+			SendingASID:            ptrTo(""),
+			RequestingSupplier:     ptrTo("Vision ✓"),
+			SenderErrorCodes:       codesOf(math.MinInt64, -1),
+			FinalErrorCodes:        codesOf(math.MaxInt64),
+			IntermediateErrorCodes: codesOf(math.MinInt64, -1, math.MaxInt64),
+			Status:                 ptrTo(""),
+			DateRequested:          ptrTo[int64](-1),
+			DateCompleted:          ptrTo[int64](253_402_300_799_999_999),
+		},
+	},
+}
+
+func roundTripTransfers() (in []spine.Transfer, want []readRow) {
+	for _, c := range roundTripCases {
+		in = append(in, c.in)
+		want = append(want, c.want)
+	}
+	return in, want
+}
+
+func writeParquet(t testing.TB, ts []spine.Transfer) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteTransfers(&buf, ts); err != nil {
+		t.Fatalf("WriteTransfers: %v", err)
+	}
+	return buf.Bytes()
+}
+
+func openParquet(t testing.TB, b []byte) *parquet.File {
+	t.Helper()
+	f, err := parquet.OpenFile(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("open written file: %v", err)
+	}
+	return f
+}
+
+func TestWriteTransfersRoundTrip(t *testing.T) {
+	in, _ := roundTripTransfers()
+	b := writeParquet(t, in)
+	got, err := parquet.Read[readRow](bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("read back: %v", err)
+	}
+	if len(got) != len(roundTripCases) {
+		t.Fatalf("read %d rows, want %d", len(got), len(roundTripCases))
+	}
+	for i, c := range roundTripCases {
+		t.Run(c.name, func(t *testing.T) {
+			// parquet-go reads an empty list as nil; TestWriteTransfersNoNullLists
+			// and the DuckDB test tell empty from null.
+			if diff := cmp.Diff(c.want, got[i], cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("row %d (-want +got):\n%s", i, diff)
+			}
+		})
+	}
+}
+
+// TestWriteTransfersNoNullLists checks the definition levels of the lists:
+// a list is never null, and an element is null exactly where the transfer
+// had no error code.
+func TestWriteTransfersNoNullLists(t *testing.T) {
+	in, want := roundTripTransfers()
+	f := openParquet(t, writeParquet(t, in))
+	cols := map[int]string{}
+	for _, name := range []string{"sender_error_codes", "final_error_codes", "intermediate_error_codes"} {
+		leaf, ok := f.Schema().Lookup(name, "list", "element")
+		if !ok {
+			t.Fatalf("no column %s.list.element", name)
+		}
+		if leaf.MaxDefinitionLevel != 3 || leaf.MaxRepetitionLevel != 1 {
+			t.Errorf("%s: max definition, repetition levels %d, %d; want 3, 1 (optional list of optional elements)",
+				name, leaf.MaxDefinitionLevel, leaf.MaxRepetitionLevel)
+		}
+		cols[leaf.ColumnIndex] = name
+	}
+	wantLevels := func(r readRow, name string) []int {
+		l := map[string][]*int64{
+			"sender_error_codes":       r.SenderErrorCodes,
+			"final_error_codes":        r.FinalErrorCodes,
+			"intermediate_error_codes": r.IntermediateErrorCodes,
+		}[name]
+		if len(l) == 0 {
+			return []int{1} // empty list
+		}
+		var levels []int
+		for _, e := range l {
+			if e == nil {
+				levels = append(levels, 2)
+			} else {
+				levels = append(levels, 3)
+			}
+		}
+		return levels
+	}
+	var rows []parquet.Row
+	for _, rg := range f.RowGroups() {
+		rr := rg.Rows()
+		buf := make([]parquet.Row, 16)
+		for {
+			n, err := rr.ReadRows(buf)
+			for _, r := range buf[:n] {
+				rows = append(rows, r.Clone())
+			}
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		rr.Close()
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("read %d rows, want %d", len(rows), len(want))
+	}
+	for i, r := range rows {
+		got := map[string][]int{}
+		r.Range(func(col int, values []parquet.Value) bool {
+			if name, ok := cols[col]; ok {
+				for _, v := range values {
+					got[name] = append(got[name], v.DefinitionLevel())
+				}
+			}
+			return true
+		})
+		for _, name := range cols {
+			if diff := cmp.Diff(wantLevels(want[i], name), got[name]); diff != "" {
+				t.Errorf("row %d %s definition levels (-want +got):\n%s", i, name, diff)
+			}
+		}
+	}
+}
+
+// TestWriteTransfersDuckDB reads the file back with DuckDB, an independent
+// reader, through pqdump (see outputtest.PQDumpBinary).
+func TestWriteTransfersDuckDB(t *testing.T) {
+	outputtest.PQDumpBinary(t) // skip early without it
+	in, want := roundTripTransfers()
+	for _, c := range []struct {
+		name string
+		in   []spine.Transfer
+		want []readRow
+	}{
+		{"round-trip cases", in, want},
+		{"no transfers", nil, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "transfers.parquet")
+			if err := os.WriteFile(path, writeParquet(t, c.in), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			d := outputtest.ReadDump(t, path)
+			if diff := cmp.Diff(outputtest.SchemaV4(t), d.Schema); diff != "" {
+				t.Errorf("DuckDB schema (-SCHEMA_V4.json +got):\n%s", diff)
+			}
+			for i, p := range d.Parquet {
+				if !strings.HasPrefix(p, "OPTIONAL ") {
+					t.Errorf("column %s is %q, want OPTIONAL", d.Schema[i][0], p)
+				}
+			}
+			if d.Rows != len(c.want) {
+				t.Errorf("DuckDB read %d rows, want %d", d.Rows, len(c.want))
+			}
+			if diff := cmp.Diff(duckDBColumns(c.want), d.Columns); diff != "" {
+				t.Errorf("DuckDB values (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// duckDBColumns is how pqdump prints rows: {column: [values]}.
+func duckDBColumns(rows []readRow) map[string][]any {
+	str := func(s *string) any {
+		if s == nil {
+			return nil
+		}
+		return *s
+	}
+	list := func(l []*int64) any {
+		out := []any{}
+		for _, e := range l {
+			if e == nil {
+				out = append(out, nil)
+			} else {
+				out = append(out, json.Number(strconv.FormatInt(*e, 10)))
+			}
+		}
+		return out
+	}
+	timestamp := func(us *int64) any {
+		if us == nil {
+			return nil
+		}
+		return time.UnixMicro(*us).UTC().Format("2006-01-02T15:04:05.000000")
+	}
+	cols := map[string][]any{}
+	add := func(name string, v any) { cols[name] = append(cols[name], v) }
+	for _, r := range rows {
+		add("conversation_id", str(r.ConversationID))
+		if r.SLADuration == nil {
+			add("sla_duration", nil)
+		} else {
+			add("sla_duration", json.Number(strconv.FormatUint(*r.SLADuration, 10)))
+		}
+		add("requesting_practice_asid", str(r.RequestingASID))
+		add("sending_practice_asid", str(r.SendingASID))
+		add("requesting_supplier", str(r.RequestingSupplier))
+		add("sending_supplier", str(r.SendingSupplier))
+		add("sender_error_codes", list(r.SenderErrorCodes))
+		add("final_error_codes", list(r.FinalErrorCodes))
+		add("intermediate_error_codes", list(r.IntermediateErrorCodes))
+		add("status", str(r.Status))
+		add("failure_reason", str(r.FailureReason))
+		add("date_requested", timestamp(r.DateRequested))
+		add("date_completed", timestamp(r.DateCompleted))
+	}
+	return cols
+}
+
+// schemaElement is one node of the Parquet schema as the footer stores it.
+type schemaElement struct {
+	Name       string
+	Repetition string // "" for the root
+	Type       string // physical type; "" for groups
+	Converted  string // legacy converted type, as a number; "" if unset
+	Logical    string
+	Children   int32
+}
+
+func TestWriteTransfersSchema(t *testing.T) {
+	f := openParquet(t, writeParquet(t, []spine.Transfer{{}}))
+	var got []schemaElement
+	for _, e := range f.Metadata().Schema {
+		s := schemaElement{Name: e.Name, Logical: e.LogicalType.String(), Children: e.NumChildren.V}
+		if r, ok := e.RepetitionType.Get(); ok {
+			s.Repetition = r.String()
+		}
+		if ty, ok := e.Type.Get(); ok {
+			s.Type = ty.String()
+		}
+		if c, ok := e.ConvertedType.Get(); ok {
+			s.Converted = fmt.Sprint(int32(c))
+		}
+		got = append(got, s)
+	}
+	const (
+		utf8, list, tsMicros, uint64_, int64_ = "0", "3", "10", "14", "18" // converted types
+		ts                                    = "TIMESTAMP(isAdjustedToUTC=false,unit=MICROS)"
+	)
+	str := func(name string) schemaElement {
+		return schemaElement{Name: name, Repetition: "OPTIONAL", Type: "BYTE_ARRAY", Converted: utf8, Logical: "STRING"}
+	}
+	listOf := func(name string) []schemaElement {
+		return []schemaElement{
+			{Name: name, Repetition: "OPTIONAL", Converted: list, Logical: "LIST", Children: 1},
+			{Name: "list", Repetition: "REPEATED", Children: 1},
+			{Name: "element", Repetition: "OPTIONAL", Type: "INT64", Converted: int64_, Logical: "INT(64,true)"},
+		}
+	}
+	want := []schemaElement{
+		{Name: "schema", Children: 13},
+		str("conversation_id"),
+		{Name: "sla_duration", Repetition: "OPTIONAL", Type: "INT64", Converted: uint64_, Logical: "INT(64,false)"},
+		str("requesting_practice_asid"),
+		str("sending_practice_asid"),
+		str("requesting_supplier"),
+		str("sending_supplier"),
+	}
+	want = append(want, listOf("sender_error_codes")...)
+	want = append(want, listOf("final_error_codes")...)
+	want = append(want, listOf("intermediate_error_codes")...)
+	want = append(want,
+		str("status"),
+		str("failure_reason"),
+		schemaElement{Name: "date_requested", Repetition: "OPTIONAL", Type: "INT64", Converted: tsMicros, Logical: ts},
+		schemaElement{Name: "date_completed", Repetition: "OPTIONAL", Type: "INT64", Converted: tsMicros, Logical: ts},
+	)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("schema (-want +got):\n%s", diff)
+	}
+}
+
+// TestWriteTransfersEncoding checks the choices made for old readers:
+// snappy, version-1 data pages, no DELTA encodings.
+func TestWriteTransfersEncoding(t *testing.T) {
+	f := openParquet(t, writeParquet(t, sampleTransfers(100)))
+	allowed := map[string]bool{"PLAIN": true, "RLE": true, "RLE_DICTIONARY": true}
+	pages := map[string]bool{"DATA_PAGE": true, "DICTIONARY_PAGE": true}
+	for _, rg := range f.Metadata().RowGroups {
+		for _, c := range rg.Columns {
+			m := c.MetaData
+			if got := m.Codec.String(); got != "SNAPPY" {
+				t.Errorf("%v: compression %s, want SNAPPY", m.PathInSchema, got)
+			}
+			for _, e := range m.Encoding {
+				if !allowed[e.String()] {
+					t.Errorf("%v: encoding %s", m.PathInSchema, e)
+				}
+			}
+			for _, s := range m.EncodingStats {
+				if !pages[s.PageType.String()] {
+					t.Errorf("%v: page type %s", m.PathInSchema, s.PageType)
+				}
+			}
+		}
+	}
+}
+
+func TestWriteTransfersCreatedBy(t *testing.T) {
+	f := openParquet(t, writeParquet(t, nil))
+	if got, want := f.Metadata().CreatedBy, "parquet-go version "+parquetGoVersion+"(build unknown)"; got != want {
+		t.Errorf("created_by %q, want %q", got, want)
+	}
+	gomod, err := os.ReadFile(filepath.Join("..", "..", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	required := false
+	for _, line := range strings.Split(string(gomod), "\n") {
+		f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "require "))
+		if len(f) >= 2 && f[0] == "github.com/parquet-go/parquet-go" {
+			required = f[1] == "v"+parquetGoVersion
+		}
+	}
+	if !required {
+		t.Errorf("go.mod does not require parquet-go v%s: update parquetGoVersion", parquetGoVersion)
+	}
+}
+
+// sampleTransfers returns n varied transfers.
+func sampleTransfers(n int) []spine.Transfer {
+	statuses := []spine.Status{spine.IntegratedOnTime, spine.ProcessFailure, spine.TechnicalFailure, spine.UnclassifiedFailure}
+	suppliers := []string{"EMIS", "SystmOne", "Vision", "Microtest"}
+	base := utcMicros(2019, 12, 1, 0, 0, 0, 0)
+	ts := make([]spine.Transfer, n)
+	for i := range ts {
+		t := &ts[i]
+		t.ConversationID = fmt.Sprintf("%08X-0000-4000-8000-%012X", i, i*7919)
+		t.RequestingASID = fmt.Sprintf("2000%08d", i%5000)
+		t.SendingASID = fmt.Sprintf("2000%08d", (i*31)%5000)
+		if i%13 != 0 {
+			t.RequestingSupplier = spine.Str(suppliers[i%4])
+			t.SendingSupplier = spine.Str(suppliers[(i/4)%4])
+		}
+		t.Status = statuses[i%4]
+		if t.Status != spine.IntegratedOnTime {
+			t.FailureReason = spine.ReasonFinalError
+		}
+		t.DateRequested = base + spine.Time(i)*37*spine.Second + spine.Time(i%1000)
+		if i%5 != 0 {
+			t.SLA, t.HasSLA = spine.Time(i%86400)*spine.Second+spine.Time(i%1_000_000), true
+			t.DateCompleted, t.HasDateCompleted = t.DateRequested+t.SLA, true
+		}
+		if i%3 == 0 {
+			t.SenderErrorCodes = []spine.ErrorCode{{}}
+		}
+		if i%7 == 0 {
+			t.FinalErrorCodes = []spine.ErrorCode{spine.Code(int64(i % 100))}
+		}
+		if i%11 == 0 {
+			t.IntermediateErrorCodes = []int64{29, int64(i % 50)}
+		}
+	}
+	return ts
+}
+
+// TestWriteTransfersDeterministic checks that the same transfers give the
+// same bytes.
+func TestWriteTransfersDeterministic(t *testing.T) {
+	in := sampleTransfers(3*batchSize + 17)
+	first := writeParquet(t, in)
+	if again := writeParquet(t, in); !bytes.Equal(first, again) {
+		t.Error("writing the same transfers twice gave different bytes")
+	}
+}
+
+// TestTransferWriterBatches checks that a TransferWriter fed uneven batches
+// writes the same rows as WriteTransfers. (Page boundaries, hence bytes, may
+// differ.)
+func TestTransferWriterBatches(t *testing.T) {
+	in := sampleTransfers(2*batchSize + 17)
+	whole := writeParquet(t, in)
+	var buf bytes.Buffer
+	tw := NewTransferWriter(&buf)
+	for _, part := range [][]spine.Transfer{in[:1], in[1:1], in[1 : batchSize+5], in[batchSize+5:]} {
+		if err := tw.Write(part); err != nil {
+			t.Fatalf("Write: %v", err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	want, err := parquet.Read[readRow](bytes.NewReader(whole), int64(len(whole)))
+	if err != nil {
+		t.Fatalf("read WriteTransfers output: %v", err)
+	}
+	got, err := parquet.Read[readRow](bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatalf("read TransferWriter output: %v", err)
+	}
+	if len(want) != len(in) {
+		t.Fatalf("WriteTransfers wrote %d rows, want %d", len(want), len(in))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("batched rows differ (-WriteTransfers +TransferWriter):\n%s", diff)
+	}
+	if err := tw.Write(in[:1]); err == nil {
+		t.Error("Write after Close: no error")
+	}
+	if err := tw.Close(); err == nil {
+		t.Error("second Close: no error")
+	}
+}
+
+// TestWriteTransfersMany reads back more rows than one batch.
+func TestWriteTransfersMany(t *testing.T) {
+	in := sampleTransfers(2*batchSize + 1)
+	b := writeParquet(t, in)
+	got, err := parquet.Read[readRow](bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("read back: %v", err)
+	}
+	if len(got) != len(in) {
+		t.Fatalf("read %d rows, want %d", len(got), len(in))
+	}
+	for i := range in {
+		if *got[i].ConversationID != in[i].ConversationID || *got[i].DateRequested != int64(in[i].DateRequested) {
+			t.Fatalf("row %d: got %s at %d, want %s at %d", i,
+				*got[i].ConversationID, *got[i].DateRequested, in[i].ConversationID, in[i].DateRequested)
+		}
+	}
+}
+
+type errWriter struct{}
+
+func (errWriter) Write([]byte) (int, error) { return 0, io.ErrClosedPipe }
+
+func TestWriteTransfersWriteError(t *testing.T) {
+	if err := WriteTransfers(errWriter{}, sampleTransfers(10)); err == nil {
+		t.Error("WriteTransfers to a failing writer: no error")
+	}
+}
+
+func BenchmarkWriteTransfers(b *testing.B) {
+	ts := sampleTransfers(100_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WriteTransfers(io.Discard, ts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
