@@ -82,6 +82,8 @@ func (s *settings) config() (pipeline.Config, error) {
 			return cfg, usagef("%s %q is not a whole number of days", s.cutoff.name(), s.cutoff.value)
 		case n < 0:
 			return cfg, usagef("%s %q is negative; use 0 or leave it unset for no cutoff", s.cutoff.name(), s.cutoff.value)
+		case n > maxCutoffDays:
+			return cfg, usagef("%s %q is more than %d days; use 0 or leave it unset for no cutoff", s.cutoff.name(), s.cutoff.value, maxCutoffDays)
 		}
 		cfg.CutoffDays = n
 	}
@@ -92,6 +94,10 @@ func (s *settings) config() (pipeline.Config, error) {
 	cfg.MaxRejectedFraction = f
 	return cfg, nil
 }
+
+// maxCutoffDays bounds CONVERSATION_CUTOFF_DAYS (a century), far below
+// where days in microseconds would overflow.
+const maxCutoffDays = 36500
 
 // anchorLayouts are the ISO-8601 forms DATE_ANCHOR may take. Fractional
 // seconds are accepted after the seconds by time.Parse itself.

@@ -57,7 +57,10 @@ type Classification struct {
 	// effective final acknowledgement.
 	EffectiveEHR, EffectiveAck int
 	Facts                      Facts
-	// Rule is the outcome rule that decided the status (nil when skipped).
+	// Rule is the outcome rule that decided the status (nil when the
+	// conversation has no request started). Conversations outside the
+	// window are classified too, for explain, but are not transfers: check
+	// Skip.
 	Rule     *Rule
 	Transfer Transfer
 }
@@ -76,8 +79,7 @@ func Classify(conv Conversation, opt Options) *Classification {
 	}
 	n := len(msgs)
 	if opt.Cutoff > 0 && n > 0 {
-		limit := msgs[0].Time + opt.Cutoff
-		for n > 0 && msgs[n-1].Time > limit {
+		for n > 0 && msgs[n-1].Time-msgs[0].Time > opt.Cutoff {
 			n--
 			c.Disposition[n] = CutOff
 		}
