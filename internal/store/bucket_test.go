@@ -1,0 +1,348 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// openers open an empty bucket of each local kind.
+var openers = []struct {
+	name string
+	spec func(t *testing.T) string
+}{
+	{"file", func(t *testing.T) string { return "file://" + t.TempDir() }},
+	{"dir", func(t *testing.T) string { return t.TempDir() }},
+	{"mem", func(t *testing.T) string { return "mem://" }},
+}
+
+func mustOpen(t *testing.T, spec string) *Bucket {
+	t.Helper()
+	b, err := Open(context.Background(), spec, Options{})
+	if err != nil {
+		t.Fatalf("Open(%q): %v", spec, err)
+	}
+	t.Cleanup(func() {
+		if err := b.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return b
+}
+
+func writeBytes(data []byte) func(io.Writer) error {
+	return func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}
+}
+
+func readAll(t *testing.T, b *Bucket, key string) []byte {
+	t.Helper()
+	r, err := b.NewReader(context.Background(), key)
+	if err != nil {
+		t.Fatalf("NewReader(%q): %v", key, err)
+	}
+	defer r.Close()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatalf("read %q: %v", key, err)
+	}
+	return data
+}
+
+// testRoundTrip writes, reads, sizes, overwrites and deletes a few objects.
+func testRoundTrip(t *testing.T, b *Bucket) {
+	ctx := context.Background()
+	const key = "v2/messages/2019/12/2019-12_spine_messages.csv.gz"
+	if ok, err := b.Exists(ctx, key); err != nil || ok {
+		t.Fatalf("Exists before write = %v, %v; want false, nil", ok, err)
+	}
+	for _, data := range [][]byte{[]byte("first,version\n"), {}, bytes.Repeat([]byte("0123456789"), 100_000)} {
+		if err := b.WriteFile(ctx, key, writeBytes(data)); err != nil {
+			t.Fatalf("WriteFile(%d bytes): %v", len(data), err)
+		}
+		if got := readAll(t, b, key); !bytes.Equal(got, data) {
+			t.Fatalf("read back %d bytes, want %d", len(got), len(data))
+		}
+		if n, err := b.Size(ctx, key); err != nil || n != int64(len(data)) {
+			t.Fatalf("Size = %d, %v; want %d", n, err, len(data))
+		}
+	}
+	if ok, err := b.Exists(ctx, key); err != nil || !ok {
+		t.Fatalf("Exists after write = %v, %v; want true, nil", ok, err)
+	}
+	if err := b.Delete(ctx, key); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	if ok, err := b.Exists(ctx, key); err != nil || ok {
+		t.Fatalf("Exists after delete = %v, %v; want false, nil", ok, err)
+	}
+	if err := b.Delete(ctx, key); err != nil {
+		t.Fatalf("Delete of a missing object: %v", err)
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	for _, o := range openers {
+		t.Run(o.name, func(t *testing.T) {
+			testRoundTrip(t, mustOpen(t, o.spec(t)))
+		})
+	}
+}
+
+// testNotFound checks every read of a missing key names it and wraps
+// ErrNotFound.
+func testNotFound(t *testing.T, b *Bucket, key string) {
+	t.Helper()
+	ctx := context.Background()
+	want := b.URL(key)
+	_, err := b.NewReader(ctx, key)
+	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), want) {
+		t.Errorf("NewReader(missing) error %v: want ErrNotFound naming %s", err, want)
+	}
+	_, err = b.Size(ctx, key)
+	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), want) {
+		t.Errorf("Size(missing) error %v: want ErrNotFound naming %s", err, want)
+	}
+}
+
+func TestNotFound(t *testing.T) {
+	dir := t.TempDir()
+	b := mustOpen(t, dir)
+	testNotFound(t, b, "v2/x/missing.json")
+	want := filepath.Join(dir, "v2", "x", "missing.json")
+	if got := b.URL("v2/x/missing.json"); got != want {
+		t.Errorf("URL = %q, want %q", got, want)
+	}
+	testNotFound(t, mustOpen(t, "mem://"), "missing.json")
+	if got, want := mustOpen(t, "mem://m").URL("a/b"), "mem://m/a/b"; got != want {
+		t.Errorf("URL = %q, want %q", got, want)
+	}
+}
+
+func TestMissingLocalDir(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "not", "yet")
+	b := mustOpen(t, dir)
+	testNotFound(t, b, "a/b.json")
+	if ok, err := b.Exists(ctx, "a/b.json"); ok || err != nil {
+		t.Errorf("Exists = %v, %v; want false, nil", ok, err)
+	}
+	if err := b.WriteFile(ctx, "a/b.json", writeBytes([]byte("{}"))); err != nil {
+		t.Fatalf("WriteFile: %v", err)
+	}
+	if got := readAll(t, b, "a/b.json"); string(got) != "{}" {
+		t.Errorf("read back %q", got)
+	}
+	for _, d := range []string{dir, filepath.Join(dir, "a")} {
+		info, err := os.Stat(d)
+		if err != nil || info.Mode().Perm() != 0o755 {
+			t.Errorf("directory %s: %v, mode %v; want 0755", d, err, info.Mode().Perm())
+		}
+	}
+}
+
+func TestOpenLocalNotADirectory(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(f, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(context.Background(), f, Options{})
+	if err == nil || !strings.Contains(err.Error(), "not a directory") {
+		t.Errorf("Open(file) error %v, want 'not a directory'", err)
+	}
+}
+
+// listFiles returns every file under dir, as slash-separated relative paths.
+func listFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		files = append(files, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(files)
+	return files
+}
+
+func TestLocalLayout(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	b := mustOpen(t, "file://"+dir)
+	keys := []string{"v4/2019/12/transfers.parquet", "v4/2019/12/practiceMetrics.json", "top.txt"}
+	for _, k := range keys {
+		if err := b.WriteFile(ctx, k, writeBytes([]byte(k))); err != nil {
+			t.Fatalf("WriteFile(%q): %v", k, err)
+		}
+	}
+	sort.Strings(keys)
+	if diff := cmp.Diff(keys, listFiles(t, dir)); diff != "" {
+		t.Errorf("files (-want +got):\n%s", diff)
+	}
+	for _, k := range keys {
+		info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(k)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Mode().Perm() != 0o644 {
+			t.Errorf("%s mode %v, want 0644", k, info.Mode().Perm())
+		}
+	}
+	// Files placed by hand are read as objects.
+	if err := os.WriteFile(filepath.Join(dir, "v4", "hand.csv"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := readAll(t, b, "v4/hand.csv"); string(got) != "x" {
+		t.Errorf("read hand-made file: %q", got)
+	}
+}
+
+func TestKeyEscape(t *testing.T) {
+	ctx := context.Background()
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "bucket")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(parent, "secret"), []byte("s"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := mustOpen(t, dir)
+	for _, key := range []string{"../secret", "../escaped", "a/../../escaped", "/tmp/escaped", "..", "a//b", ""} {
+		if err := b.WriteFile(ctx, key, writeBytes([]byte("x"))); !errors.Is(err, ErrBadKey) {
+			t.Errorf("WriteFile(%q) error %v, want ErrBadKey", key, err)
+		}
+		if _, err := b.NewReader(ctx, key); !errors.Is(err, ErrBadKey) {
+			t.Errorf("NewReader(%q) error %v, want ErrBadKey", key, err)
+		}
+		if _, err := b.Size(ctx, key); !errors.Is(err, ErrBadKey) {
+			t.Errorf("Size(%q) error %v, want ErrBadKey", key, err)
+		}
+		if _, err := b.Exists(ctx, key); !errors.Is(err, ErrBadKey) {
+			t.Errorf("Exists(%q) error %v, want ErrBadKey", key, err)
+		}
+		if err := b.Delete(ctx, key); !errors.Is(err, ErrBadKey) {
+			t.Errorf("Delete(%q) error %v, want ErrBadKey", key, err)
+		}
+	}
+	if files := listFiles(t, dir); len(files) != 0 {
+		t.Errorf("files in bucket: %q, want none", files)
+	}
+	if diff := cmp.Diff([]string{"secret"}, listFiles(t, parent)); diff != "" {
+		t.Errorf("files beside bucket (-want +got):\n%s", diff)
+	}
+}
+
+var errBoom = errors.New("boom")
+
+// atomicCases are writes that fail or are cancelled.
+var atomicCases = []struct {
+	name  string
+	write func(cancel context.CancelFunc) func(io.Writer) error
+	want  error
+}{
+	{"write error", func(context.CancelFunc) func(io.Writer) error {
+		return func(w io.Writer) error {
+			if _, err := w.Write(bytes.Repeat([]byte("x"), 3<<20)); err != nil {
+				return err
+			}
+			return errBoom
+		}
+	}, errBoom},
+	{"error before writing", func(context.CancelFunc) func(io.Writer) error {
+		return func(io.Writer) error { return errBoom }
+	}, errBoom},
+	{"cancelled mid-write", func(cancel context.CancelFunc) func(io.Writer) error {
+		return func(w io.Writer) error {
+			if _, err := w.Write(bytes.Repeat([]byte("x"), 3<<20)); err != nil {
+				return err
+			}
+			cancel()
+			_, err := w.Write([]byte("more"))
+			return err
+		}
+	}, context.Canceled},
+	{"cancelled before writing", func(cancel context.CancelFunc) func(io.Writer) error {
+		cancel()
+		return writeBytes([]byte("x"))
+	}, context.Canceled},
+}
+
+// testWriteAtomic runs the atomicCases on b, checking that a failed write
+// leaves nothing new and an earlier object as it was. It returns the key of
+// the earlier object.
+func testWriteAtomic(t *testing.T, b *Bucket, write func(context.CancelFunc) func(io.Writer) error, want error) string {
+	t.Helper()
+	const key = "v4/2019/12/nationalMetrics.json"
+	if err := b.WriteFile(context.Background(), key, writeBytes([]byte("old"))); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{key, "v4/2019/12/new.json"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		err := b.WriteFile(ctx, k, write(cancel))
+		cancel()
+		if !errors.Is(err, want) {
+			t.Errorf("WriteFile(%q) error %v, want %v", k, err, want)
+		}
+	}
+	if got := readAll(t, b, key); string(got) != "old" {
+		t.Errorf("after a failed overwrite, read %.10q, want %q", got, "old")
+	}
+	if ok, err := b.Exists(context.Background(), "v4/2019/12/new.json"); ok || err != nil {
+		t.Errorf("Exists(new) = %v, %v after a failed write; want false, nil", ok, err)
+	}
+	return key
+}
+
+func TestWriteAtomic(t *testing.T) {
+	for _, o := range openers {
+		for _, tt := range atomicCases {
+			t.Run(o.name+"/"+tt.name, func(t *testing.T) {
+				spec := o.spec(t)
+				key := testWriteAtomic(t, mustOpen(t, spec), tt.write, tt.want)
+				if o.name == "mem" {
+					return
+				}
+				// No temporary files are left.
+				dir := strings.TrimPrefix(spec, "file://")
+				if diff := cmp.Diff([]string{key}, listFiles(t, dir)); diff != "" {
+					t.Errorf("files (-want +got):\n%s", diff)
+				}
+			})
+		}
+	}
+}
+
+func TestMemShared(t *testing.T) {
+	ctx := context.Background()
+	a := mustOpen(t, "mem://shared-test")
+	if err := a.WriteFile(ctx, "k", writeBytes([]byte("v"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := readAll(t, mustOpen(t, "mem://shared-test"), "k"); string(got) != "v" {
+		t.Errorf("second Open of mem://shared-test read %q, want %q", got, "v")
+	}
+	if ok, _ := mustOpen(t, "mem://").Exists(ctx, "k"); ok {
+		t.Error("mem:// shares contents; want a fresh bucket")
+	}
+}
