@@ -1,13 +1,17 @@
 package cli
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
-	"flag"
 	"errors"
+	"flag"
+	"io"
 	"os"
 	"os/exec"
-	"strconv"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -15,12 +19,28 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the testscript files' expected outputs")
 
+// execMainEnv makes the test binary act as gp2gp, so that tests can run the
+// real command as a separate process (see gp2gpCommand).
+const execMainEnv = "GP2GP_TEST_EXEC_MAIN"
+
 func TestMain(m *testing.M) {
+	if os.Getenv(execMainEnv) == "1" {
+		os.Exit(Main(context.Background(), os.Args[1:], os.Environ(), os.Stdout, os.Stderr))
+	}
 	testscript.Main(m, map[string]func(){
 		"gp2gp": func() {
 			os.Exit(Main(context.Background(), os.Args[1:], os.Environ(), os.Stdout, os.Stderr))
 		},
+		"gp2gp-jsonvalid": jsonValid,
 	})
+}
+
+// gp2gpCommand is gp2gp as a separate process with exactly the environment
+// env (plus PATH and HOME).
+func gp2gpCommand(env []string, args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append([]string{execMainEnv + "=1", "PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
+	return cmd
 }
 
 // TestScripts runs the CLI behaviour scripts in testdata/script. $GOLDEN is
@@ -30,7 +50,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           filepath.Join("testdata", "script"),
 		UpdateScripts: *update,
-		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"exitcode": exitCode},
+		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"exitcode": exitCode, "gzip": gzipFile},
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("GOLDEN", golden)
 			return nil
@@ -59,4 +79,40 @@ func exitCode(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("exit code %d, want %d", got, want)
 	}
+}
+
+// gzipFile compresses a file: gzip [-truncate N] src dst. With -truncate,
+// only the first N bytes of the compressed stream are written. gzip -d src
+// dst decompresses.
+func gzipFile(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) == 3 && args[0] == "-d" {
+		zr, err := gzip.NewReader(strings.NewReader(ts.ReadFile(args[1])))
+		ts.Check(err)
+		b, err := io.ReadAll(zr)
+		ts.Check(err)
+		ts.Check(os.WriteFile(ts.MkAbs(args[2]), b, 0o644))
+		return
+	}
+	truncate := -1
+	if len(args) == 4 && args[0] == "-truncate" {
+		n, err := strconv.Atoi(args[1])
+		if err != nil {
+			ts.Fatalf("gzip: %v", err)
+		}
+		truncate, args = n, args[2:]
+	}
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: gzip [-truncate N] src dst")
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(ts.ReadFile(args[0])))
+	zw.Close()
+	b := buf.Bytes()
+	if truncate >= 0 {
+		b = b[:truncate]
+	}
+	dst := ts.MkAbs(args[1])
+	ts.Check(os.MkdirAll(filepath.Dir(dst), 0o755))
+	ts.Check(os.WriteFile(dst, b, 0o644))
 }

@@ -17,9 +17,22 @@ type Config struct {
 	// MaxRejectedFraction fails the run when more than this fraction of the
 	// rows read are rejected.
 	MaxRejectedFraction float64
+	// NoReport skips report.html (NO_REPORT, --no-report).
+	NoReport bool
 
 	Now func() time.Time // the run's clock, for generatedOn; time.Now if nil
 	Log *slog.Logger     // discarded if nil
+
+	// onPhase, if set, is called as the run reaches each phase: "classify",
+	// "encode", "publish", and "published NAME" after each output. Tests use
+	// it to interrupt a run at each point.
+	onPhase func(phase string)
+}
+
+func (c *Config) phase(p string) {
+	if c.onPhase != nil {
+		c.onPhase(p)
+	}
 }
 
 // DefaultMaxRejectedFraction is the default MAX_REJECTED_FRACTION.

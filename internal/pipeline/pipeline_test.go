@@ -421,3 +421,36 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestInterruptionPoints cancels a run at each of its phases, and after each
+// output is written: nothing is left at the final keys.
+func TestInterruptionPoints(t *testing.T) {
+	m := generateMonth(t, 500, 13)
+	phases := []string{"classify", "encode", "publish"}
+	for _, f := range []string{TransfersFile, PracticeMetricsFile, NationalMetricsFile, RejectedRowsFile, RunSummaryFile} {
+		phases = append(phases, "published "+f)
+	}
+	for _, at := range phases {
+		t.Run(at, func(t *testing.T) {
+			out := t.TempDir()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			cfg := m.config(out)
+			reached := false
+			cfg.onPhase = func(p string) {
+				if p == at {
+					reached = true
+					cancel()
+				}
+			}
+			_, err := Run(ctx, cfg)
+			if !reached {
+				t.Fatalf("phase %q never reached", at)
+			}
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v, want context.Canceled", err)
+			}
+			assertEmpty(t, out)
+		})
+	}
+}

@@ -102,13 +102,13 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 
 	log.Info("classifying", "conversations", g.Len())
-	opt := spine.Options{
-		Cutoff:      spine.Time(cfg.CutoffDays) * spine.Day,
-		WindowStart: layout.Metric.Start(),
-		WindowEnd:   layout.Overflow.Start(),
-	}
+	opt := classifyOptions(cfg.CutoffDays, layout)
+	cfg.phase("classify")
 	var transfers []spine.Transfer
-	for _, conv := range g.Conversations() {
+	for i, conv := range g.Conversations() {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		c := spine.Classify(conv, opt)
 		sum.add(c)
 		if c.Skip == spine.NotSkipped {
@@ -129,6 +129,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		{NationalMetricsFile, func(w io.Writer) error { return output.WriteNationalMetrics(w, national, generatedOn) }},
 		{RejectedRowsFile, func(w io.Writer) error { return writeRejected(w, rejected) }},
 	}
+	cfg.phase("encode")
 	encoded, err := encode(files)
 	if err != nil {
 		return nil, err
@@ -139,8 +140,19 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("encode %s: %w", RunSummaryFile, err)
 	}
 	encoded = append(encoded, encodedFile{RunSummaryFile, append(summaryJSON, '\n')})
+	if !cfg.NoReport {
+		html, err := renderReport(encoded)
+		if err != nil {
+			return nil, err
+		}
+		encoded = append(encoded, encodedFile{ReportFile, html})
+	}
 
-	if err := publish(ctx, outB, layout, encoded); err != nil {
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	cfg.phase("publish")
+	if err := publish(ctx, outB, layout, encoded, cfg.phase); err != nil {
 		return nil, err
 	}
 	res := &Result{Summary: sum, National: national, Outputs: outB.URL(layout.OutputKey(""))}
@@ -251,12 +263,14 @@ func encode(files []outputFile) ([]encodedFile, error) {
 }
 
 // publish writes the outputs: first it removes the _SUCCESS marker of any
-// earlier run, then writes each output atomically, then writes _SUCCESS.
-// If any write fails, the outputs written so far are removed.
-func publish(ctx context.Context, b *store.Bucket, l Layout, files []encodedFile) error {
+// earlier run, then writes each output atomically, then writes _SUCCESS. If
+// any write fails (or the run is cancelled), the outputs written so far are
+// removed.
+func publish(ctx context.Context, b *store.Bucket, l Layout, files []encodedFile, phase func(string)) error {
 	if err := b.Delete(ctx, l.OutputKey(SuccessFile)); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("remove earlier %s: %w", SuccessFile, err)
 	}
+	files = append(files, encodedFile{SuccessFile, nil})
 	for i, f := range files {
 		key := l.OutputKey(f.name)
 		err := b.WriteFile(ctx, key, func(w io.Writer) error {
@@ -264,13 +278,14 @@ func publish(ctx context.Context, b *store.Bucket, l Layout, files []encodedFile
 			return err
 		})
 		if err != nil {
-			// Use a fresh context: the run's may be the reason we failed.
+			// A fresh context: the run's may be why the write failed.
 			cleanup := context.WithoutCancel(ctx)
 			for _, done := range files[:i] {
 				b.Delete(cleanup, l.OutputKey(done.name))
 			}
 			return fmt.Errorf("write %s: %w", b.URL(key), err)
 		}
+		phase("published " + f.name)
 	}
-	return b.WriteFile(ctx, l.OutputKey(SuccessFile), func(io.Writer) error { return nil })
+	return nil
 }
