@@ -2,11 +2,13 @@ package spinelog
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
+	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/klauspost/compress/gzip"
 
@@ -19,6 +21,9 @@ import (
 // next record starts without reading unbounded data.
 const MaxRecordBytes = 1 << 20
 
+// sourceBufferSize is the read-ahead of the compressed input.
+const sourceBufferSize = 256 << 10
+
 // bufferSize is the read-ahead of the decompressed stream.
 const bufferSize = 64 << 10
 
@@ -28,20 +33,31 @@ type Stats struct {
 	Accepted          int64 // records returned as messages
 	Rejected          int64 // records returned as *ParseError
 	CompressedBytes   int64 // bytes consumed from the underlying reader, for progress
-	DecompressedBytes int64 // bytes of CSV decompressed so far
+	DecompressedBytes int64 // bytes of CSV decompressed and handed to the parser so far
 }
 
-// Reader streams the messages of one gzip-compressed CSV log.
+// Reader streams the messages of one gzip-compressed CSV log. It
+// decompresses on a goroutine of its own, ahead of the parser; reading to
+// the end (io.EOF or a *FileError) or Close releases it.
+//
+// Its counters may be read with Stats from any goroutine.
 type Reader struct {
-	name       string
-	src        *countingReader // the compressed input
-	lim        *limitReader    // the decompressed CSV
-	csv        *csv.Reader
-	layout     *layout
-	hasUnknown bool  // the header has columns this package ignores
-	nextLine   int   // the earliest line the next record can start on
-	stats      Stats // Compressed/DecompressedBytes filled in by Stats
-	err        error // sticky: io.EOF or a *FileError
+	name     string
+	src      *countingReader // the compressed input
+	gz       *inflater
+	lines    lineSource
+	layout   *layout
+	fields   [][]byte // the current record's fields
+	line     int      // lines consumed so far
+	nextLine int      // the earliest line the next record can start on
+	recLine  int      // the line the current record starts on
+	// validUTF8 is true when the current record is known to be valid
+	// UTF-8 as a whole, sparing the check of each field.
+	validUTF8 bool
+	records   atomic.Int64
+	accepted  atomic.Int64
+	rejected  atomic.Int64
+	err       error // sticky: io.EOF or a *FileError
 }
 
 // NewReader opens a gzip-compressed CSV log and reads its header. name
@@ -49,112 +65,152 @@ type Reader struct {
 // the file or its header are returned as *FileError.
 func NewReader(r io.Reader, name string) (*Reader, error) {
 	rd := &Reader{name: name, src: &countingReader{r: r}, nextLine: 1}
-	gz, err := gzip.NewReader(rd.src)
+	// A large buffer: the decompressor would otherwise read the input
+	// 4 KiB at a time.
+	gz, err := gzip.NewReader(bufio.NewReaderSize(rd.src, sourceBufferSize))
 	if err != nil {
 		return nil, rd.fileError(0, rd.openError(err))
 	}
-	rd.lim = &limitReader{countingReader: countingReader{r: gz}}
-	rd.lim.limit = MaxRecordBytes + bufferSize
+	rd.gz = startInflater(gz)
+	rd.lines = lineSource{f: rd.gz, limit: MaxRecordBytes}
 
-	buf := bufio.NewReaderSize(rd.lim, bufferSize)
-	if bom, _ := buf.Peek(3); string(bom) == "\uFEFF" {
-		_, _ = buf.Discard(3) // cannot fail after a successful Peek
-	}
-	rd.csv = csv.NewReader(buf) // reuses buf: it is a large enough *bufio.Reader
-	rd.csv.FieldsPerRecord = -1 // counts are checked against the header here
-	rd.csv.ReuseRecord = true
-
-	header, bad, err := rd.next()
+	header, bad, err := rd.next(true)
 	switch {
 	case err == io.EOF:
+		rd.Close()
 		return nil, rd.fileError(0, fmt.Errorf("%w: no header row", ErrEmpty))
 	case err != nil:
+		rd.Close()
 		return nil, err
 	case bad != nil:
+		rd.Close()
 		return nil, rd.fileError(bad.StartLine, fmt.Errorf("%w: %v", ErrBadHeader, bad))
 	}
-	line, _ := rd.csv.FieldPos(0)
-	if rd.layout, err = newLayout(header); err != nil {
-		return nil, rd.fileError(line, err)
+	names := make([]string, len(header))
+	for i, h := range header {
+		names[i] = string(h)
 	}
-	for _, known := range rd.layout.known {
-		rd.hasUnknown = rd.hasUnknown || !known
+	if rd.layout, err = newLayout(names); err != nil {
+		rd.Close()
+		return nil, rd.fileError(rd.recLine, err)
 	}
 	return rd, nil
+}
+
+// Close stops the decompressing goroutine. The Reader must not be used after.
+func (r *Reader) Close() error {
+	r.gz.close()
+	return nil
 }
 
 // Read fills *m with the next row. It returns io.EOF at the end of the file,
 // a *ParseError for a row that cannot be read (the next call reads the next
 // row), or a *FileError when the file cannot be read further (every later
-// call returns the same error).
+// call returns the same error). The strings of *m are its own.
 func (r *Reader) Read(m *spine.Message) error {
-	rec, bad, err := r.next()
+	var row Row
+	if err := r.ReadRow(&row); err != nil {
+		return err
+	}
+	row.message(m)
+	return nil
+}
+
+// ReadRow is Read without copying: the fields of *row point into the
+// Reader's buffers and are valid only until the next call.
+func (r *Reader) ReadRow(row *Row) error {
+	rec, bad, err := r.next(false)
 	if err != nil {
 		return err
 	}
-	r.stats.Records++
+	r.records.Add(1)
 	if bad != nil {
-		r.stats.Rejected++
+		r.rejected.Add(1)
 		return &ParseError{File: r.name, Line: bad.StartLine,
 			Reason: fmt.Sprintf("is not valid CSV (line %d, byte %d: %v)", bad.Line, bad.Column, bad.Err)}
 	}
-	line, _ := r.csv.FieldPos(0)
-	if err := r.decode(rec, line, m); err != nil {
-		r.stats.Rejected++
+	if err := r.decode(rec, r.recLine, row); err != nil {
+		r.rejected.Add(1)
 		return err
 	}
-	r.stats.Accepted++
+	r.accepted.Add(1)
 	return nil
 }
 
 // next reads one CSV record within the size bound. It returns the record, or
 // the syntax error of a malformed one, or a sticky io.EOF or *FileError.
-func (r *Reader) next() ([]string, *csv.ParseError, error) {
+// Simple lines are split in place; anything else goes to encoding/csv.
+func (r *Reader) next(first bool) ([][]byte, *csv.ParseError, error) {
 	if r.err != nil {
 		return nil, nil, r.err
 	}
-	start := r.csv.InputOffset()
-	r.lim.limit = start + MaxRecordBytes + bufferSize
-	rec, err := r.csv.Read()
-	if r.csv.InputOffset()-start > MaxRecordBytes {
-		r.err = r.tooLong()
-		return nil, nil, r.err
-	}
-	if err != nil {
-		// Failures below the parser surface here once the rows read before
-		// them have been returned.
+	for {
+		line, err := r.lines.next()
+		if err != nil {
+			r.err = r.sourceError(err)
+			if r.err != io.EOF {
+				r.gz.close()
+			}
+			return nil, nil, r.err
+		}
+		r.line++
+		if first && r.line == 1 && bytes.HasPrefix(line, bom) {
+			line = line[len(bom):]
+		}
+		body := line
+		if n := len(body); n > 0 && body[n-1] == '\n' {
+			body = body[:n-1]
+		}
+		if len(line) == 1 && line[0] == '\n' {
+			r.nextLine = r.line + 1
+			continue // csv skips empty lines
+		}
+		if len(body) > 0 {
+			if fields, ok := splitSimple(body, r.fields[:0]); ok {
+				r.fields, r.recLine, r.nextLine = fields, r.line, r.line+1
+				r.validUTF8 = utf8.Valid(body)
+				return fields, nil, nil
+			}
+		}
+		base := r.line - 1
+		fields, lines, start, err := csvRecord(&r.lines, line, r.fields[:0])
+		r.line = base + lines
 		var pe *csv.ParseError
-		switch ferr := r.streamError(); {
-		case ferr != nil:
-			r.err = ferr
+		switch {
+		case err == nil:
+			r.fields, r.recLine, r.nextLine = fields, base+start, r.line+1
+			r.validUTF8 = false // checked field by field
+			return fields, nil, nil
 		case err == io.EOF:
 			r.err = io.EOF
 		case errors.As(err, &pe):
-			r.nextLine = pe.Line + 1
+			pe.StartLine += base
+			pe.Line += base
+			r.nextLine = r.line + 1
 			return nil, pe, nil
-		default: // not expected: csv returns only its own errors and the stream's
-			r.err = r.fileError(r.nextLine, err)
+		default:
+			r.err = r.sourceError(err)
+			r.gz.close()
 		}
 		return nil, nil, r.err
 	}
-	last := len(rec) - 1
-	line, _ := r.csv.FieldPos(last)
-	r.nextLine = line + strings.Count(rec[last], "\n") + 1
-	return rec, nil, nil
 }
 
-// streamError reports a failure below the CSV parser: the record bound, the
-// underlying reader or the decompressor.
-func (r *Reader) streamError() error {
+// bom is the UTF-8 byte order mark some exports start with.
+var bom = []byte("\uFEFF")
+
+// sourceError classifies an error from below the parser: the record bound,
+// the underlying reader or the decompressor.
+func (r *Reader) sourceError(err error) error {
 	switch {
-	case r.lim.tripped:
+	case err == io.EOF:
+		return io.EOF
+	case errors.Is(err, errLineTooLong):
 		return r.tooLong()
 	case r.src.err != nil:
 		return r.fileError(0, fmt.Errorf("read: %w", r.src.err))
-	case r.lim.err != nil:
-		return r.fileError(0, r.gzipError(r.lim.err))
 	}
-	return nil
+	return r.fileError(0, r.gzipError(err))
 }
 
 func (r *Reader) tooLong() error {
@@ -167,7 +223,7 @@ func (r *Reader) openError(err error) error {
 	switch {
 	case r.src.err != nil:
 		return fmt.Errorf("read: %w", r.src.err)
-	case r.src.n == 0:
+	case r.src.n.Load() == 0:
 		return ErrEmpty
 	case !r.src.gzipMagic():
 		return ErrNotGzip
@@ -189,8 +245,11 @@ func (r *Reader) fileError(line int, err error) *FileError {
 
 // Stats returns the reader's progress so far.
 func (r *Reader) Stats() Stats {
-	s := r.stats
-	s.CompressedBytes = r.src.n
-	s.DecompressedBytes = r.lim.n
-	return s
+	return Stats{
+		Records:           r.records.Load(),
+		Accepted:          r.accepted.Load(),
+		Rejected:          r.rejected.Load(),
+		CompressedBytes:   r.src.n.Load(),
+		DecompressedBytes: r.lines.n.Load(),
+	}
 }

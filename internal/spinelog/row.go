@@ -4,61 +4,101 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/nhsdigital/gp2gp/internal/spine"
 )
 
-// decode converts one CSV record into *m. line is the record's first line.
-// The strings in *m share the record's memory unless the record carries
-// unknown columns larger than the known ones, in which case they are copied.
-func (r *Reader) decode(rec []string, line int, m *spine.Message) error {
+// Row is one accepted row of the log as ReadRow returns it: its fields
+// point into the Reader's buffers.
+type Row struct {
+	Time           spine.Time
+	ConversationID []byte
+	GUID           []byte
+	Interaction    []byte
+	Sender         []byte
+	Recipient      []byte
+	MessageRef     []byte // empty when none (NotProvided or empty in the log)
+	Error          spine.ErrorCode
+	ToSystem       []byte
+	FromSystem     []byte
+	HasToSystem    bool // false when the column is absent
+	HasFromSystem  bool
+	Line           int // the line the record starts on
+}
+
+// message copies the row into *m, with one allocation for all its text.
+func (row *Row) message(m *spine.Message) {
+	parts := [...][]byte{row.ConversationID, row.GUID, row.Interaction, row.Sender, row.Recipient, row.MessageRef, row.ToSystem, row.FromSystem}
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	buf := make([]byte, 0, n)
+	for _, p := range parts {
+		buf = append(buf, p...)
+	}
+	all := string(buf)
+	var s [len(parts)]string
+	off := 0
+	for i, p := range parts {
+		s[i] = all[off : off+len(p)]
+		off += len(p)
+	}
+	*m = spine.Message{
+		Time:           row.Time,
+		ConversationID: s[0],
+		GUID:           s[1],
+		Interaction:    s[2],
+		Sender:         s[3],
+		Recipient:      s[4],
+		MessageRef:     s[5],
+		Error:          row.Error,
+		ToSystem:       spine.NullString{String: s[6], Valid: row.HasToSystem},
+		FromSystem:     spine.NullString{String: s[7], Valid: row.HasFromSystem},
+	}
+}
+
+// decode converts one CSV record into *row. line is the record's first line.
+func (r *Reader) decode(rec [][]byte, line int, row *Row) error {
 	l := r.layout
 	if n := len(rec); n < l.minFields || n > len(l.names) {
 		return &ParseError{File: r.name, Line: line,
 			Reason: fmt.Sprintf("has %d fields, the header has %d", n, len(l.names))}
 	}
 
-	var f [numColumns]string
+	var f [numColumns][]byte
 	var present [numColumns]bool
-	used := 0
 	for c, i := range l.index {
 		if i < 0 || i >= len(rec) {
 			continue
 		}
 		v := rec[i]
-		if !utf8.ValidString(v) {
-			return r.fieldError(line, column(c), v, "is not valid UTF-8")
+		if !r.validUTF8 && !utf8.Valid(v) {
+			return r.fieldError(line, column(c), string(v), "is not valid UTF-8")
 		}
 		f[c], present[c] = v, true
-		used += len(v)
-	}
-	if r.hasUnknown && needsCopy(rec, used) {
-		for c := range f {
-			f[c] = strings.Clone(f[c])
-		}
 	}
 
-	t, reason := parseTime(f[colTime])
+	t, reason := parseTime(string(f[colTime]))
 	if reason != "" {
-		return r.fieldError(line, colTime, f[colTime], reason)
+		return r.fieldError(line, colTime, string(f[colTime]), reason)
 	}
-	if f[colConversationID] == "" {
+	if len(f[colConversationID]) == 0 {
 		return r.fieldError(line, colConversationID, "", "is empty")
 	}
-	if f[colGUID] == "" {
+	if len(f[colGUID]) == 0 {
 		return r.fieldError(line, colGUID, "", "is empty")
 	}
 	code, reason := parseErrorCode(f[colJDIEvent])
 	if reason != "" {
-		return r.fieldError(line, colJDIEvent, f[colJDIEvent], reason)
+		return r.fieldError(line, colJDIEvent, string(f[colJDIEvent]), reason)
 	}
 	ref := f[colMessageRef]
-	if ref == "NotProvided" {
-		ref = ""
+	if string(ref) == "NotProvided" {
+		ref = nil
 	}
-	*m = spine.Message{
+	*row = Row{
 		Time:           t,
 		ConversationID: f[colConversationID],
 		GUID:           f[colGUID],
@@ -67,20 +107,13 @@ func (r *Reader) decode(rec []string, line int, m *spine.Message) error {
 		Recipient:      f[colRecipient],
 		MessageRef:     ref,
 		Error:          code,
-		ToSystem:       spine.NullString{String: f[colToSystem], Valid: present[colToSystem]},
-		FromSystem:     spine.NullString{String: f[colFromSystem], Valid: present[colFromSystem]},
+		ToSystem:       f[colToSystem],
+		FromSystem:     f[colFromSystem],
+		HasToSystem:    present[colToSystem],
+		HasFromSystem:  present[colFromSystem],
+		Line:           line,
 	}
 	return nil
-}
-
-// needsCopy reports whether a record's unknown fields are large enough that
-// keeping the whole record alive for the known ones would waste memory.
-func needsCopy(rec []string, used int) bool {
-	total := 0
-	for _, v := range rec {
-		total += len(v)
-	}
-	return total > 2*used+256
 }
 
 // fieldError builds a ParseError for column c.
@@ -92,11 +125,24 @@ func (r *Reader) fieldError(line int, c column, value, reason string) *ParseErro
 
 // parseErrorCode parses jdiEvent: NONE or empty is no error, otherwise a
 // decimal integer with optional sign and leading zeros.
-func parseErrorCode(s string) (spine.ErrorCode, string) {
-	if s == "NONE" || s == "" {
+func parseErrorCode(b []byte) (spine.ErrorCode, string) {
+	if len(b) == 0 || string(b) == "NONE" {
 		return spine.ErrorCode{}, ""
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
+	if len(b) <= 3 { // the common case: a small unsigned code
+		n := int64(0)
+		for _, c := range b {
+			if !isDigit(c) {
+				n = -1
+				break
+			}
+			n = n*10 + int64(c-'0')
+		}
+		if n >= 0 {
+			return spine.Code(n), ""
+		}
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
 	if err != nil {
 		if errors.Is(err, strconv.ErrRange) {
 			return spine.ErrorCode{}, "is out of range for an error code"

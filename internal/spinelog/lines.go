@@ -1,0 +1,135 @@
+package spinelog
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"sync"
+	"sync/atomic"
+)
+
+// chunkSize is the size of the blocks the decompressing goroutine hands to
+// the parser; chunks is how many it may fill ahead.
+const (
+	chunkSize = bufferSize
+	chunks    = 8
+)
+
+// errLineTooLong is what lineSource returns for a line over its limit.
+var errLineTooLong = errors.New("line too long")
+
+// chunk is a block of decompressed CSV; err, if set, follows its data.
+type chunk struct {
+	data []byte
+	err  error
+}
+
+// inflater decompresses on its own goroutine, so that decompression (the
+// floor of a run) and parsing proceed in parallel.
+type inflater struct {
+	out  chan chunk
+	free chan []byte
+	done chan struct{}
+	stop sync.Once
+}
+
+func startInflater(r io.Reader) *inflater {
+	f := &inflater{out: make(chan chunk, chunks), free: make(chan []byte, chunks+2), done: make(chan struct{})}
+	for range chunks + 2 {
+		f.free <- make([]byte, chunkSize)
+	}
+	go f.run(r)
+	return f
+}
+
+func (f *inflater) run(r io.Reader) {
+	defer close(f.out)
+	for {
+		var buf []byte
+		select {
+		case buf = <-f.free:
+		case <-f.done:
+			return
+		}
+		n, err := 0, error(nil)
+		for n < len(buf) && err == nil {
+			var m int
+			m, err = r.Read(buf[n:])
+			n += m
+		}
+		select {
+		case f.out <- chunk{buf[:n], err}:
+		case <-f.done:
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// close stops the goroutine; it may be called more than once.
+func (f *inflater) close() { f.stop.Do(func() { close(f.done) }) }
+
+// lineSource splits the decompressed stream into lines.
+type lineSource struct {
+	f     *inflater
+	cur   []byte // unread part of the current chunk
+	buf   []byte // the current chunk's buffer, returned to f.free when done
+	carry []byte // a line spanning chunks, assembled
+	err   error  // the error that followed the current chunk's data
+	limit int    // longest line accepted
+	n     atomic.Int64
+}
+
+// next returns the next line, with its '\n' unless it is the last line of
+// the stream. The line is valid until the next call. At the end it returns
+// io.EOF; a line over the limit gives errLineTooLong; other errors are the
+// stream's, returned after every complete line before them.
+func (s *lineSource) next() ([]byte, error) {
+	for {
+		if i := bytes.IndexByte(s.cur, '\n'); i >= 0 {
+			if len(s.carry)+i+1 > s.limit {
+				return nil, s.fail(errLineTooLong)
+			}
+			line := s.cur[:i+1]
+			s.cur = s.cur[i+1:]
+			if len(s.carry) == 0 {
+				return line, nil
+			}
+			s.carry = append(s.carry, line...)
+			line, s.carry = s.carry, s.carry[:0]
+			return line, nil
+		}
+		if len(s.carry)+len(s.cur) > s.limit {
+			return nil, s.fail(errLineTooLong)
+		}
+		s.carry = append(s.carry, s.cur...)
+		s.cur = nil
+		if s.buf != nil {
+			s.f.free <- s.buf[:cap(s.buf)]
+			s.buf = nil
+		}
+		if s.err != nil {
+			if s.err == io.EOF && len(s.carry) > 0 {
+				line := s.carry
+				s.carry = s.carry[:0]
+				return line, nil
+			}
+			return nil, s.err
+		}
+		c, ok := <-s.f.out
+		if !ok {
+			s.err = io.ErrClosedPipe // closed by close: not reached by the Reader
+			continue
+		}
+		s.cur, s.buf, s.err = c.data, c.data, c.err
+		s.n.Add(int64(len(c.data)))
+	}
+}
+
+// fail makes err sticky.
+func (s *lineSource) fail(err error) error {
+	s.cur, s.carry, s.err = nil, nil, err
+	return err
+}
