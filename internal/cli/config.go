@@ -70,11 +70,14 @@ func (s *settings) config() (pipeline.Config, error) {
 	}
 	cfg.SpineBucket, cfg.OrganisationBucket, cfg.OutputBucket = s.spine.value, s.org.value, s.out.value
 	cfg.S3Endpoint = s.endpoint.value
-	anchor, err := parseAnchor(s.anchor.value)
-	if err != nil {
-		return cfg, usagef("%s: %v", s.anchor.name(), err)
+	// An optional anchor (explain --input) may be unset: a zero Anchor.
+	if s.anchor.required || strings.TrimSpace(s.anchor.value) != "" {
+		anchor, err := parseAnchor(s.anchor.value)
+		if err != nil {
+			return cfg, usagef("%s: %v", s.anchor.name(), err)
+		}
+		cfg.Anchor = anchor
 	}
-	cfg.Anchor = anchor
 	if v := strings.TrimSpace(s.cutoff.value); v != "" {
 		n, err := strconv.Atoi(v)
 		switch {

@@ -3,14 +3,21 @@ package cli
 import (
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 
 	"github.com/nhsdigital/gp2gp/internal/pipeline"
 )
 
 func runCmd(ctx context.Context, c *invocation, args []string) (int, error) {
-	fs := newFlagSet("run [flags]", "Performs the monthly run: reads the metric and overflow months' Spine logs and the\norganisation metadata, and writes transfers.parquet, practiceMetrics.json,\nnationalMetrics.json, runSummary.json and rejectedRows.csv.gz under v4/{Y}/{M}/ of\nthe output bucket, then _SUCCESS.", c.stderr)
+	fs := newFlagSet("run [flags]", "Performs the monthly run: reads the metric and overflow months' Spine logs and the\norganisation metadata, and writes transfers.parquet, practiceMetrics.json,\nnationalMetrics.json, runSummary.json, rejectedRows.csv.gz and report.html under v4/{Y}/{M}/ of\nthe output bucket, then _SUCCESS.", c.stderr)
 	s := newSettings()
 	s.register(fs, c.env)
+	noReport, err := envBool(c.env, "NO_REPORT")
+	if err != nil {
+		return 0, err
+	}
+	fs.BoolVar(&noReport, "no-report", noReport, "do not write report.html (env NO_REPORT)")
 	if err := parseFlags(fs, args); err != nil {
 		return 0, err
 	}
@@ -18,6 +25,7 @@ func runCmd(ctx context.Context, c *invocation, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	cfg.NoReport = noReport
 	_, code, err := runPipeline(ctx, c, cfg)
 	return code, err
 }
@@ -25,6 +33,8 @@ func runCmd(ctx context.Context, c *invocation, args []string) (int, error) {
 // runPipeline runs cfg and prints the run summary on stderr.
 func runPipeline(ctx context.Context, c *invocation, cfg pipeline.Config) (*pipeline.Result, int, error) {
 	cfg.Log = c.log
+	setProgress(&cfg, c)
+	setMemoryLimit(c.env)
 	res, err := pipeline.Run(ctx, cfg)
 	var tooMany *pipeline.TooManyRejectedError
 	if res != nil && (err == nil || errors.As(err, &tooMany)) {
@@ -37,4 +47,17 @@ func runPipeline(ctx context.Context, c *invocation, cfg pipeline.Config) (*pipe
 		return res, ExitRejected, nil
 	}
 	return res, ExitOK, nil
+}
+
+// envBool reads a boolean environment variable: unset or empty is false.
+func envBool(e env, name string) (bool, error) {
+	v := strings.TrimSpace(e[name])
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, usagef("%s %q is not true or false", name, e[name])
+	}
+	return b, nil
 }

@@ -20,6 +20,21 @@ type Config struct {
 	// NoReport skips report.html (NO_REPORT, --no-report).
 	NoReport bool
 
+	// TempDir is where a large run spills its rows (os.TempDir if empty);
+	// the files are removed when the run ends.
+	TempDir string
+	// SpillThreshold is the compressed size of the two logs above which
+	// rows are spilled to disk: 0 means DefaultSpillThreshold, negative
+	// means always.
+	SpillThreshold int64
+	// PartitionSize is how many conversations are classified together; 0
+	// means DefaultPartitionSize.
+	PartitionSize int
+	// Progress, if set, is called every ProgressInterval (5 s if zero) from
+	// another goroutine, and at each phase, with the run's progress.
+	Progress         func(Progress)
+	ProgressInterval time.Duration
+
 	Now func() time.Time // the run's clock, for generatedOn; time.Now if nil
 	Log *slog.Logger     // discarded if nil
 

@@ -186,6 +186,7 @@ func streamLog(ctx context.Context, r io.Reader, name string, g *spine.Grouper, 
 	if err != nil {
 		return 0, err
 	}
+	defer lr.Close()
 	var m spine.Message
 	for {
 		err := lr.Read(&m)

@@ -53,7 +53,7 @@ func Report(ctx context.Context, cfg Config) (string, error) {
 		if err != nil {
 			return "", err // names the object
 		}
-		files = append(files, encodedFile{name, data})
+		files = append(files, encodedFile{name: name, data: data})
 	}
 	html, err := renderReport(files)
 	if err != nil {

@@ -9,12 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"time"
 
 	"github.com/nhsdigital/gp2gp/internal/metrics"
 	"github.com/nhsdigital/gp2gp/internal/output"
-	"github.com/nhsdigital/gp2gp/internal/spine"
 	"github.com/nhsdigital/gp2gp/internal/spinelog"
 	"github.com/nhsdigital/gp2gp/internal/store"
 )
@@ -83,11 +83,26 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 
-	g := spine.NewGrouper()
+	spill, err := spillDecision(ctx, cfg, spineB, layout)
+	if err != nil {
+		return nil, err
+	}
+	dir := ""
+	if spill {
+		if dir, err = os.MkdirTemp(cfg.TempDir, "gp2gp-spill-*"); err != nil {
+			return nil, fmt.Errorf("spill directory: %w", err)
+		}
+		defer os.RemoveAll(dir)
+	}
+	ps := newPartitions(cfg.partitionSize(), dir)
+	defer ps.closeFiles()
+	prog := startProgress(cfg.Progress, cfg.ProgressInterval)
+	defer prog.stop()
+
 	var rejected []*spinelog.ParseError
 	for _, in := range inputs[:2] {
-		log.Info("reading", "input", in.name, "object", spineB.URL(in.key))
-		is, rej, err := readLog(ctx, spineB, in.key, in.name, g)
+		log.Info("reading", "input", in.name, "object", spineB.URL(in.key), "spill", spill)
+		is, rej, err := readLog(ctx, spineB, in.key, in.name, ps, prog)
 		if err != nil {
 			return nil, err
 		}
@@ -97,66 +112,85 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		sum.RowsRejected += is.RowsRejected
 		rejected = append(rejected, rej...)
 	}
+	if err := ps.finish(); err != nil {
+		return nil, err
+	}
+	ps.release()
 	if sum.RowsRejected > 0 && float64(sum.RowsRejected) > cfg.MaxRejectedFraction*float64(sum.RowsRead) {
 		return &Result{Summary: sum}, &TooManyRejectedError{Rejected: sum.RowsRejected, Read: sum.RowsRead, Max: cfg.MaxRejectedFraction, First: rejected[0]}
 	}
 
-	log.Info("classifying", "conversations", g.Len())
-	opt := classifyOptions(cfg.CutoffDays, layout)
+	log.Info("classifying", "conversations", ps.conversations(), "partitions", len(ps.parts), "compact_mb", ps.bytes>>20, "spilled", spill)
 	cfg.phase("classify")
-	var transfers []spine.Transfer
-	for i, conv := range g.Conversations() {
-		if i%4096 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		c := spine.Classify(conv, opt)
-		sum.add(c)
-		if c.Skip == spine.NotSkipped {
-			transfers = append(transfers, c.Transfer)
-		}
-	}
-
+	prog.classifying(ps.conversations())
 	y, m := layout.Metric.Year, int(layout.Metric.Month)
-	practice := metrics.ComputePracticeMetrics(transfers, orgs, y, m)
-	national := metrics.ComputeNationalMetrics(transfers, y, m)
+	practiceC := metrics.NewPracticeCounter(orgs, y, m)
+	nationalC := metrics.NewNationalCounter(y, m)
+	tf, err := newTransferSink(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer tf.discard()
+	err = classifyPartitions(ctx, ps, classifyOptions(cfg.CutoffDays, layout), func(c *classified) error {
+		sum.merge(c.sum)
+		prog.classified(c.sum.Conversations)
+		for i := range c.transfers {
+			practiceC.Add(&c.transfers[i])
+			nationalC.Add(&c.transfers[i])
+		}
+		return tf.write(c.transfers)
+	})
+	if err != nil {
+		return nil, err
+	}
+	log.Debug("classified", "transfers", sum.Transfers)
+	transfersFile, err := tf.close()
+	if err != nil {
+		return nil, err
+	}
+	log.Debug("transfers encoded")
+	practice := practiceC.Metrics()
+	national := nationalC.Metrics()
 	sum.UnknownRequestingASIDs = unknownASIDs(practice)
 
 	generatedOn := cfg.now().UTC()
 	sum.GeneratedOn = output.FormatGeneratedOn(generatedOn)
 	files := []outputFile{
-		{TransfersFile, func(w io.Writer) error { return output.WriteTransfers(w, transfers) }},
 		{PracticeMetricsFile, func(w io.Writer) error { return output.WritePracticeMetrics(w, practice, generatedOn) }},
 		{NationalMetricsFile, func(w io.Writer) error { return output.WriteNationalMetrics(w, national, generatedOn) }},
 		{RejectedRowsFile, func(w io.Writer) error { return writeRejected(w, rejected) }},
 	}
 	cfg.phase("encode")
+	prog.publishing()
 	encoded, err := encode(files)
 	if err != nil {
 		return nil, err
 	}
+	encoded = append([]encodedFile{transfersFile}, encoded...)
 	sum.ElapsedSeconds = time.Since(start).Seconds()
 	summaryJSON, err := json.MarshalIndent(sum, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", RunSummaryFile, err)
 	}
-	encoded = append(encoded, encodedFile{RunSummaryFile, append(summaryJSON, '\n')})
+	encoded = append(encoded, encodedFile{name: RunSummaryFile, data: append(summaryJSON, '\n')})
 	if !cfg.NoReport {
 		html, err := renderReport(encoded)
 		if err != nil {
 			return nil, err
 		}
-		encoded = append(encoded, encodedFile{ReportFile, html})
+		encoded = append(encoded, encodedFile{name: ReportFile, data: html})
 	}
 
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
+	log.Debug("outputs encoded")
 	cfg.phase("publish")
 	if err := publish(ctx, outB, layout, encoded, cfg.phase); err != nil {
 		return nil, err
 	}
 	res := &Result{Summary: sum, National: national, Outputs: outB.URL(layout.OutputKey(""))}
-	log.Info("published", "outputs", res.Outputs, "transfers", len(transfers))
+	log.Info("published", "outputs", res.Outputs, "transfers", sum.Transfers)
 	sum.ElapsedSeconds = time.Since(start).Seconds()
 	return res, nil
 }
@@ -195,9 +229,13 @@ func readOrganisations(ctx context.Context, b *store.Bucket, key string) (*metri
 	return orgs, nil
 }
 
-// readLog streams one Spine log into g, skipping and collecting rejected rows.
-func readLog(ctx context.Context, b *store.Bucket, key, input string, g *spine.Grouper) (InputSummary, []*spinelog.ParseError, error) {
+// readLog streams one Spine log into ps, skipping and collecting rejected rows.
+func readLog(ctx context.Context, b *store.Bucket, key, input string, ps *partitions, prog *progress) (InputSummary, []*spinelog.ParseError, error) {
 	is := InputSummary{Input: input, Object: b.URL(key)}
+	size, err := b.Size(ctx, key)
+	if err != nil {
+		return is, nil, fmt.Errorf("%s: %w", input, err)
+	}
 	r, err := b.NewReader(ctx, key)
 	if err != nil {
 		return is, nil, fmt.Errorf("%s: %w", input, err)
@@ -207,10 +245,12 @@ func readLog(ctx context.Context, b *store.Bucket, key, input string, g *spine.G
 	if err != nil {
 		return is, nil, fmt.Errorf("%s %s: %w", input, b.URL(key), err)
 	}
+	defer lr.Close()
+	prog.reading(input, size, lr)
 	var rejected []*spinelog.ParseError
-	var m spine.Message
-	for {
-		err := lr.Read(&m)
+	var row spinelog.Row
+	for n := 0; ; n++ {
+		err := lr.ReadRow(&row)
 		if err == io.EOF {
 			break
 		}
@@ -222,12 +262,18 @@ func readLog(ctx context.Context, b *store.Bucket, key, input string, g *spine.G
 		if err != nil {
 			return is, nil, fmt.Errorf("%s %s: %w", input, b.URL(key), err)
 		}
-		g.Add(m)
-		if ctx.Err() != nil {
+		if err := ps.add(&row); err != nil {
+			return is, nil, err
+		}
+		if n%4096 == 0 && ctx.Err() != nil {
 			return is, nil, ctx.Err()
 		}
 	}
+	if ctx.Err() != nil {
+		return is, nil, ctx.Err()
+	}
 	st := lr.Stats()
+	prog.read(st)
 	is.RowsRead, is.RowsAccepted, is.RowsRejected = int(st.Records), int(st.Accepted), int(st.Rejected)
 	return is, rejected, nil
 }
@@ -243,9 +289,12 @@ type outputFile struct {
 	write func(io.Writer) error
 }
 
+// encodedFile is an output ready to publish: its bytes, or a local file
+// holding them.
 type encodedFile struct {
 	name string
 	data []byte
+	file string
 }
 
 // encode renders every output in memory, so that nothing is written unless
@@ -257,7 +306,7 @@ func encode(files []outputFile) ([]encodedFile, error) {
 		if err := f.write(&buf); err != nil {
 			return nil, fmt.Errorf("encode %s: %w", f.name, err)
 		}
-		out = append(out, encodedFile{f.name, buf.Bytes()})
+		out = append(out, encodedFile{name: f.name, data: buf.Bytes()})
 	}
 	return out, nil
 }
@@ -270,13 +319,10 @@ func publish(ctx context.Context, b *store.Bucket, l Layout, files []encodedFile
 	if err := b.Delete(ctx, l.OutputKey(SuccessFile)); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("remove earlier %s: %w", SuccessFile, err)
 	}
-	files = append(files, encodedFile{SuccessFile, nil})
+	files = append(files, encodedFile{name: SuccessFile})
 	for i, f := range files {
 		key := l.OutputKey(f.name)
-		err := b.WriteFile(ctx, key, func(w io.Writer) error {
-			_, err := w.Write(f.data)
-			return err
-		})
+		err := b.WriteFile(ctx, key, f.writeTo)
 		if err != nil {
 			// A fresh context: the run's may be why the write failed.
 			cleanup := context.WithoutCancel(ctx)

@@ -1,0 +1,199 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/nhsdigital/gp2gp/internal/pipeline"
+	"github.com/nhsdigital/gp2gp/internal/synth"
+)
+
+// benchAnchor is the anchor of the benchmark months: metric month December 2019.
+var benchAnchor = time.Date(2020, 1, 15, 0, 0, 0, 0, time.UTC)
+
+func benchCmd(ctx context.Context, c *invocation, args []string) (int, error) {
+	fs := newFlagSet("bench [flags]", "Generates synthetic months once (cached in --dir), then times 'gp2gp run' on each as a\nseparate process against the floor: only decompressing the same logs with the same\ngzip library. Prints wall time, the run/floor ratio, rows/s, MB/s and peak RSS.", c.stderr)
+	dir := fs.String("dir", "gp2gp-bench", "directory caching the generated months and the outputs")
+	sizes := fs.String("conversations", "100000,1000000", "comma-separated month sizes, in conversations")
+	huge := fs.Bool("huge", false, "also time a 5,000,000-conversation month (≈ 52 M rows, 3 GB gzipped)")
+	bin := fs.String("gp2gp", "", "gp2gp binary to time (default: this one)")
+	if err := parseFlags(fs, args); err != nil {
+		return 0, err
+	}
+	var ns []int
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return 0, usagef("--conversations %q: want positive integers separated by commas", *sizes)
+		}
+		ns = append(ns, n)
+	}
+	if *huge {
+		ns = append(ns, 5_000_000)
+	}
+	exe := *bin
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return 0, fmt.Errorf("find gp2gp binary: %w", err)
+		}
+	}
+	root, err := filepath.Abs(*dir)
+	if err != nil {
+		return 0, err
+	}
+	var results []benchResult
+	for _, n := range ns {
+		m := benchMonth{dir: filepath.Join(root, strconv.Itoa(n)), conversations: n}
+		if err := m.ensure(ctx, c); err != nil {
+			return 0, err
+		}
+		c.log.Info("timing the floor", "conversations", n)
+		floor, csvBytes, err := m.floor()
+		if err != nil {
+			return 0, err
+		}
+		c.log.Info("timing gp2gp run", "conversations", n)
+		r, err := m.run(ctx, exe)
+		if err != nil {
+			return 0, err
+		}
+		r.floor, r.csvBytes = floor, csvBytes
+		results = append(results, r)
+	}
+	writeBenchTable(c.stdout, results)
+	return ExitOK, nil
+}
+
+// benchMonth is one cached synthetic month.
+type benchMonth struct {
+	dir           string
+	conversations int
+}
+
+func (m benchMonth) spine() string  { return filepath.Join(m.dir, "spine") }
+func (m benchMonth) org() string    { return filepath.Join(m.dir, "org") }
+func (m benchMonth) output() string { return filepath.Join(m.dir, "output") }
+func (m benchMonth) logs() []string {
+	l := pipeline.NewLayout(benchAnchor)
+	return []string{filepath.Join(m.spine(), l.MetricLogKey()), filepath.Join(m.spine(), l.OverflowLogKey())}
+}
+
+// ensure generates the month unless an earlier bench completed it.
+func (m benchMonth) ensure(ctx context.Context, c *invocation) error {
+	done := filepath.Join(m.dir, "generated")
+	if _, err := os.Stat(done); err == nil {
+		return nil
+	}
+	c.log.Info("generating synthetic month (once)", "conversations", m.conversations, "dir", m.dir)
+	cfg := pipeline.Config{SpineBucket: m.spine(), OrganisationBucket: m.org()}
+	gen := synth.Config{Seed: 1, Conversations: m.conversations, Year: 2019, Month: 12}
+	if err := generate(ctx, gen, cfg, pipeline.NewLayout(benchAnchor)); err != nil {
+		return err
+	}
+	return os.WriteFile(done, nil, 0o644)
+}
+
+// floor decompresses the logs as fast as the gzip library can, discarding
+// the CSV, and returns the time it took and the CSV bytes.
+func (m benchMonth) floor() (time.Duration, int64, error) {
+	start := time.Now()
+	var total int64
+	for _, p := range m.logs() {
+		f, err := os.Open(p)
+		if err != nil {
+			return 0, 0, err
+		}
+		zr, err := gzip.NewReader(bufio.NewReaderSize(f, 256<<10)) // as the run reads
+
+		if err != nil {
+			f.Close()
+			return 0, 0, fmt.Errorf("%s: %w", p, err)
+		}
+		n, err := io.Copy(io.Discard, zr)
+		f.Close()
+		if err != nil {
+			return 0, 0, fmt.Errorf("%s: %w", p, err)
+		}
+		total += n
+	}
+	return time.Since(start), total, nil
+}
+
+// benchResult is one row of the table.
+type benchResult struct {
+	conversations     int
+	rows              int
+	gzBytes, csvBytes int64
+	floor, wall       time.Duration
+	maxRSS            int64 // bytes
+}
+
+// run times 'gp2gp run' on the month as a child process.
+func (m benchMonth) run(ctx context.Context, exe string) (benchResult, error) {
+	r := benchResult{conversations: m.conversations}
+	for _, p := range m.logs() {
+		st, err := os.Stat(p)
+		if err != nil {
+			return r, err
+		}
+		r.gzBytes += st.Size()
+	}
+	cmd := exec.CommandContext(ctx, exe, "run", "--no-report")
+	cmd.Env = append(os.Environ(),
+		"INPUT_SPINE_DATA_BUCKET="+m.spine(),
+		"ORGANISATION_METADATA_BUCKET="+m.org(),
+		"OUTPUT_TRANSFER_DATA_BUCKET="+m.output(),
+		"DATE_ANCHOR="+benchAnchor.Format(time.RFC3339),
+		"CONVERSATION_CUTOFF_DAYS=14",
+		"GP2GP_PROGRESS=off",
+	)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	start := time.Now()
+	err := cmd.Run()
+	r.wall = time.Since(start)
+	if err != nil {
+		return r, fmt.Errorf("gp2gp run on %s: %w\n%s", m.dir, err, stderr.String())
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.maxRSS = int64(ru.Maxrss) * 1024 // kilobytes on Linux
+	}
+	l := pipeline.NewLayout(benchAnchor)
+	b, err := os.ReadFile(filepath.Join(m.output(), l.OutputKey(pipeline.RunSummaryFile)))
+	if err != nil {
+		return r, err
+	}
+	var sum pipeline.Summary
+	if err := json.Unmarshal(b, &sum); err != nil {
+		return r, fmt.Errorf("read run summary: %w", err)
+	}
+	r.rows = sum.RowsRead
+	return r, nil
+}
+
+func writeBenchTable(w io.Writer, rs []benchResult) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "conversations\trows\tgzip MB\tCSV MB\tfloor s\trun s\trun/floor\trows/s\tCSV MB/s\tpeak RSS MiB\t")
+	for _, r := range rs {
+		secs := r.wall.Seconds()
+		fmt.Fprintf(tw, "%d\t%d\t%.0f\t%.0f\t%.2f\t%.2f\t%.2f\t%.2fM\t%.0f\t%.0f\t\n",
+			r.conversations, r.rows, float64(r.gzBytes)/1e6, float64(r.csvBytes)/1e6,
+			r.floor.Seconds(), secs, secs/r.floor.Seconds(), float64(r.rows)/secs/1e6,
+			float64(r.csvBytes)/1e6/secs, float64(r.maxRSS)/(1<<20))
+	}
+	tw.Flush()
+}

@@ -1,0 +1,117 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/nhsdigital/gp2gp/internal/spine"
+)
+
+// classified is one partition's result: its transfers in first-seen order
+// and the accounting of its conversations.
+type classified struct {
+	transfers []spine.Transfer
+	sum       *Summary
+	err       error
+}
+
+// classifyPartitions classifies the partitions on several goroutines and
+// calls emit with each partition's result in partition order, so that
+// transfers come out in first-seen order. At most a few partitions are
+// decoded or waiting at once.
+func classifyPartitions(ctx context.Context, ps *partitions, opt spine.Options, emit func(*classified) error) error {
+	n := len(ps.parts)
+	workers := max(1, min(runtime.GOMAXPROCS(0), n))
+	results := make([]chan *classified, n)
+	for k := range results {
+		results[k] = make(chan *classified, 1)
+	}
+	tokens := make(chan struct{}, 2*workers+2) // bounds the partitions in flight
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var next sync.Mutex
+	k := 0
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			var d decoder
+			d.strs = ps.strs.values
+			for {
+				select {
+				case tokens <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
+				next.Lock()
+				i := k
+				k++
+				next.Unlock()
+				if i >= n {
+					<-tokens
+					return
+				}
+				results[i] <- classifyPartition(ps, i, &d, opt)
+			}
+		})
+	}
+	defer wg.Wait()
+	for i := range n {
+		var c *classified
+		select {
+		case c = <-results[i]:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if c.err != nil {
+			return c.err
+		}
+		if err := emit(c); err != nil {
+			return err
+		}
+		<-tokens
+	}
+	return nil
+}
+
+func classifyPartition(ps *partitions, k int, d *decoder, opt spine.Options) *classified {
+	data, err := ps.load(k)
+	if err != nil {
+		return &classified{err: err}
+	}
+	if err := d.decode(data); err != nil {
+		return &classified{err: fmt.Errorf("partition %d: %w", k, err)}
+	}
+	n := d.conversations()
+	c := &classified{sum: newSummary(), transfers: make([]spine.Transfer, 0, n)}
+	var buf []spine.Message
+	for i := range n {
+		conv := d.conversation(i, buf)
+		buf = conv.Messages
+		cl := spine.Classify(conv, opt)
+		c.sum.add(cl)
+		if cl.Skip == spine.NotSkipped {
+			c.transfers = append(c.transfers, cl.Transfer)
+		}
+	}
+	return c
+}
+
+// merge adds the counts of o, a summary of other conversations, to s.
+func (s *Summary) merge(o *Summary) {
+	s.Conversations += o.Conversations
+	s.ConversationsNoRequest += o.ConversationsNoRequest
+	s.ConversationsOutsideWindow += o.ConversationsOutsideWindow
+	s.Transfers += o.Transfers
+	s.NegativeSLAsClamped += o.NegativeSLAsClamped
+	for k, v := range o.Messages {
+		s.Messages[k] += v
+	}
+	for k, v := range o.Statuses {
+		s.Statuses[k] += v
+	}
+	for k, v := range o.FailureReasons {
+		s.FailureReasons[k] += v
+	}
+}

@@ -1,0 +1,332 @@
+package pipeline
+
+import (
+	"encoding/binary"
+
+	"github.com/nhsdigital/gp2gp/internal/spine"
+)
+
+// Compact rows: the messages of a run are kept between reading and
+// classification as compact binary records, grouped into partitions of
+// consecutive conversations (by first-seen order), in memory or spilled to
+// disk. A record is
+//
+//	flags      byte: flagNewConv, flagError, flagTo, flagFrom, GUID and ref forms
+//	conv       uvarint: the conversation's index within its partition
+//	[id]       the conversation id (form byte + text), on its first record only
+//	time       varint: delta from the partition's previous record
+//	guid       text (form in flags)
+//	[ref]      text, unless empty
+//	interaction, sender, recipient  interned string
+//	[to] [from] interned string, when present
+//	[error]    varint, when present
+//
+// Text is a canonical upper-case UUID stored in 16 bytes, or a uvarint
+// length and the bytes.
+
+const (
+	flagNewConv  = 1 << 0
+	flagError    = 1 << 1
+	flagTo       = 1 << 2
+	flagFrom     = 1 << 3
+	flagGUIDUUID = 1 << 4 // the GUID is a UUID, else raw
+	flagRefUUID  = 1 << 5 // the ref is a UUID
+	flagRefRaw   = 1 << 6 // the ref is raw text; neither: empty
+)
+
+// Text forms of a conversation id.
+const (
+	formRaw  = 0
+	formUUID = 1
+)
+
+// hexVal maps an upper-case hex digit to its value, anything else to 0xff.
+var hexVal = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for i := byte(0); i < 10; i++ {
+		t['0'+i] = i
+	}
+	for i := byte(0); i < 6; i++ {
+		t['A'+i] = 10 + i
+	}
+	return t
+}()
+
+const upperHex = "0123456789ABCDEF"
+
+// uuidDigits are the positions of the hex digit pairs of a UUID's text.
+var uuidDigits = [16]int{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
+
+// parseUUID reads a canonical upper-case UUID (8-4-4-4-12 hex digits).
+func parseUUID(b []byte) (u [16]byte, ok bool) {
+	if len(b) != 36 || b[8] != '-' || b[13] != '-' || b[18] != '-' || b[23] != '-' {
+		return u, false
+	}
+	b = b[:36]
+	var bad byte
+	for j, i := range uuidDigits {
+		hi, lo := hexVal[b[i]], hexVal[b[i+1]]
+		bad |= hi | lo
+		u[j] = hi<<4 | lo
+	}
+	return u, bad&0xf0 == 0
+}
+
+// appendUUIDText appends the canonical text of u.
+func appendUUIDText(dst []byte, u []byte) []byte {
+	for i, c := range u[:16] {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			dst = append(dst, '-')
+		}
+		dst = append(dst, upperHex[c>>4], upperHex[c&15])
+	}
+	return dst
+}
+
+// uuidMark starts a UUID stored in 16 bytes. It never occurs in valid
+// UTF-8, so the 17 bytes, used as a string, equal no text GUID: the
+// classification compares GUIDs without formatting them back to text.
+const uuidMark = 0xff
+
+// appendText appends b as uuidMark and 16 bytes when it is a canonical
+// UUID (reporting true), else as a length and the bytes.
+func appendText(dst, b []byte) ([]byte, bool) {
+	if u, ok := parseUUID(b); ok {
+		dst = append(dst, uuidMark)
+		return append(dst, u[:]...), true
+	}
+	dst = binary.AppendUvarint(dst, uint64(len(b)))
+	return append(dst, b...), false
+}
+
+// interner gives small ids to the few distinct values of low-cardinality
+// columns. Past maxInterned values it stops, and values are stored inline.
+type interner struct {
+	ids    map[string]uint32
+	values []string // by id - 1
+	// nums holds the ids of numeric values (ASIDs), keyed by numericKey:
+	// cheaper to find than text in a map.
+	nums     []numSlot // power-of-two length, at most half full
+	numsUsed int
+}
+
+type numSlot struct {
+	key uint64 // numericKey + 1; 0 when free
+	id  uint32
+}
+
+// numericKey packs a string of 1 to 15 ASCII digits, leading zeros
+// included, into a number: its value and its length.
+func numericKey(b []byte) (uint64, bool) {
+	if len(b) == 0 || len(b) > 15 {
+		return 0, false
+	}
+	var v uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + uint64(c-'0')
+	}
+	return v<<4 | uint64(len(b)), true
+}
+
+const maxInterned = 1 << 20
+
+// Interaction ids known in advance, interned first: 1 to 4.
+var knownInteractions = [...]string{spine.RequestStartedID, spine.RequestCompletedID, spine.AcknowledgementID, spine.COPCID}
+
+func newInterner() *interner {
+	in := &interner{ids: make(map[string]uint32)}
+	for _, s := range knownInteractions {
+		in.values = append(in.values, s)
+		in.ids[s] = uint32(len(in.values))
+	}
+	return in
+}
+
+// recent remembers a column's last values, to spare map lookups on
+// columns with few distinct values (interaction ids, supplier systems).
+type recent struct {
+	vals [4]string
+	ids  [4]uint32
+	next int
+}
+
+// appendInteraction appends the id of an interaction id.
+func (in *interner) appendInteraction(dst, b []byte) []byte {
+	if len(b) == len(spine.AcknowledgementID) {
+		for i, s := range knownInteractions {
+			if string(b) == s {
+				return append(dst, byte(i+1))
+			}
+		}
+	}
+	return in.appendString(dst, b)
+}
+
+// appendRecent appends the id of b, looking in r first.
+func (in *interner) appendRecent(dst, b []byte, r *recent) []byte {
+	for i := range r.vals {
+		if r.ids[i] != 0 && string(b) == r.vals[i] {
+			return binary.AppendUvarint(dst, uint64(r.ids[i]))
+		}
+	}
+	id := in.id(b)
+	if id == 0 {
+		return in.appendInline(dst, b)
+	}
+	r.vals[r.next], r.ids[r.next] = in.values[id-1], id
+	r.next = (r.next + 1) % len(r.vals)
+	return binary.AppendUvarint(dst, uint64(id))
+}
+
+// id returns the id of b, interning it if there is room; 0 if not.
+func (in *interner) id(b []byte) uint32 {
+	id, ok := in.ids[string(b)]
+	if !ok && len(in.values) < maxInterned {
+		s := string(b)
+		in.values = append(in.values, s)
+		id = uint32(len(in.values))
+		in.ids[s] = id
+	}
+	return id
+}
+
+// appendString appends the id of b, or 0 and b inline.
+func (in *interner) appendString(dst, b []byte) []byte {
+	if k, ok := numericKey(b); ok {
+		if id := in.numID(k+1, b); id != 0 {
+			return binary.AppendUvarint(dst, uint64(id))
+		}
+		return in.appendInline(dst, b)
+	}
+	if id := in.id(b); id != 0 {
+		return binary.AppendUvarint(dst, uint64(id))
+	}
+	return in.appendInline(dst, b)
+}
+
+// numID returns the id of the numeric value b with key k, interning it if
+// there is room; 0 if not.
+func (in *interner) numID(k uint64, b []byte) uint32 {
+	if in.nums == nil {
+		in.nums = make([]numSlot, 1<<12)
+	}
+	mask := uint64(len(in.nums) - 1)
+	for i := (k * 0x9E3779B97F4A7C15) >> 20 & mask; ; i = (i + 1) & mask {
+		sl := &in.nums[i]
+		if sl.key == k {
+			return sl.id
+		}
+		if sl.key == 0 {
+			if len(in.values) >= maxInterned {
+				return 0
+			}
+			s := string(b)
+			in.values = append(in.values, s)
+			sl.key, sl.id = k, uint32(len(in.values))
+			in.numsUsed++
+			if in.numsUsed*2 > len(in.nums) {
+				in.growNums()
+			}
+			return uint32(len(in.values))
+		}
+	}
+}
+
+func (in *interner) growNums() {
+	old := in.nums
+	in.nums = make([]numSlot, 2*len(old))
+	mask := uint64(len(in.nums) - 1)
+	for _, sl := range old {
+		if sl.key == 0 {
+			continue
+		}
+		i := (sl.key * 0x9E3779B97F4A7C15) >> 20 & mask
+		for in.nums[i].key != 0 {
+			i = (i + 1) & mask
+		}
+		in.nums[i] = sl
+	}
+}
+
+func (in *interner) appendInline(dst, b []byte) []byte {
+	dst = append(dst, 0)
+	dst = binary.AppendUvarint(dst, uint64(len(b)))
+	return append(dst, b...)
+}
+
+// convIndex numbers conversations in first-seen order. UUID ids, nearly
+// all, go in an open-addressing table of their 16 bytes (cheaper than a Go
+// map: no hashing of text, one probe mostly); others in a map.
+type convIndex struct {
+	slots []convSlot // power-of-two length, at most 3/4 full
+	used  int
+	other map[string]uint32
+	n     uint32
+}
+
+// convSlot is a table entry; seq is the conversation's number + 1, 0 when
+// the slot is free.
+type convSlot struct {
+	key [16]byte
+	seq uint32
+}
+
+func newConvIndex() *convIndex {
+	return &convIndex{slots: make([]convSlot, 1<<16), other: make(map[string]uint32)}
+}
+
+func slotHash(u *[16]byte) uint64 {
+	a := binary.LittleEndian.Uint64(u[:8])
+	b := binary.LittleEndian.Uint64(u[8:])
+	return (a ^ b*0x9E3779B97F4A7C15) * 0xBF58476D1CE4E5B9
+}
+
+// lookup returns the conversation's number, and whether it is new.
+func (c *convIndex) lookup(id []byte) (uint32, bool) {
+	u, ok := parseUUID(id)
+	if !ok {
+		if n, ok := c.other[string(id)]; ok {
+			return n, false
+		}
+		c.other[string(id)] = c.n
+		c.n++
+		return c.n - 1, true
+	}
+	mask := uint64(len(c.slots) - 1)
+	for i := slotHash(&u) >> 20 & mask; ; i = (i + 1) & mask {
+		s := &c.slots[i]
+		if s.seq == 0 {
+			s.key, s.seq = u, c.n+1
+			c.n++
+			c.used++
+			if c.used*4 > len(c.slots)*3 {
+				c.grow()
+			}
+			return c.n - 1, true
+		}
+		if s.key == u {
+			return s.seq - 1, false
+		}
+	}
+}
+
+func (c *convIndex) grow() {
+	old := c.slots
+	c.slots = make([]convSlot, 2*len(old))
+	mask := uint64(len(c.slots) - 1)
+	for _, s := range old {
+		if s.seq == 0 {
+			continue
+		}
+		i := slotHash(&s.key) >> 20 & mask
+		for c.slots[i].seq != 0 {
+			i = (i + 1) & mask
+		}
+		c.slots[i] = s
+	}
+}

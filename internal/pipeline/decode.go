@@ -1,0 +1,239 @@
+package pipeline
+
+import (
+	"encoding/binary"
+	"errors"
+
+	"github.com/nhsdigital/gp2gp/internal/spine"
+)
+
+var errCorruptPartition = errors.New("spilled partition is corrupt")
+
+// decoder turns a partition's compact records back into conversations.
+// Its buffers are reused from one partition to the next.
+type decoder struct {
+	strs    []string // the interner's values, by id - 1 (shared, read-only)
+	extra   []string // values stored inline in this partition, by id - len(strs) - 1
+	recs    []rec
+	counts  []int // records per conversation
+	grouped []rec // the records grouped by conversation
+	starts  []int // conversation c's records are grouped[starts[c]:starts[c+1]]
+	ids     []string
+	all     string // the partition's data
+}
+
+// rec is one record, decoded without pointers: text as offsets into the
+// partition's data, strings as ids.
+type rec struct {
+	time                       spine.Time
+	conv                       uint32
+	guid, guidLen, ref, refLen uint32
+	inter, sender, recipient   uint32
+	to, from                   uint32 // 0: null
+	code                       int64
+	hasCode                    bool
+}
+
+type recordReader struct {
+	b   []byte
+	off int
+	err bool
+}
+
+func (r *recordReader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.b[r.off:])
+	if n <= 0 {
+		r.err, r.off = true, len(r.b)
+		return 0
+	}
+	r.off += n
+	return v
+}
+
+func (r *recordReader) varint() int64 {
+	v, n := binary.Varint(r.b[r.off:])
+	if n <= 0 {
+		r.err, r.off = true, len(r.b)
+		return 0
+	}
+	r.off += n
+	return v
+}
+
+func (r *recordReader) byte() byte {
+	if r.off >= len(r.b) {
+		r.err = true
+		return 0
+	}
+	r.off++
+	return r.b[r.off-1]
+}
+
+// span skips n bytes and returns their offset.
+func (r *recordReader) span(n uint64) (off, length uint32) {
+	if uint64(len(r.b)-r.off) < n {
+		r.err, r.off = true, len(r.b)
+		return 0, 0
+	}
+	off = uint32(r.off)
+	r.off += int(n)
+	return off, uint32(n)
+}
+
+// text reads a text field stored by appendText.
+func (r *recordReader) text(uuid bool) (off, length uint32) {
+	if uuid {
+		return r.span(17)
+	}
+	return r.span(r.uvarint())
+}
+
+func (d *decoder) str(r *recordReader) uint32 {
+	id := r.uvarint()
+	if id == 0 {
+		off, n := r.span(r.uvarint())
+		d.extra = append(d.extra, string(r.b[off:off+n]))
+		return uint32(len(d.strs) + len(d.extra))
+	}
+	if id > uint64(len(d.strs)) {
+		r.err = true
+		return 0
+	}
+	return uint32(id)
+}
+
+func (d *decoder) value(id uint32) string {
+	if int(id) <= len(d.strs) {
+		return d.strs[id-1]
+	}
+	return d.extra[int(id)-len(d.strs)-1]
+}
+
+// decode reads a partition's records, grouping them by conversation.
+func (d *decoder) decode(data []byte) error {
+	d.recs, d.counts, d.extra = d.recs[:0], d.counts[:0], d.extra[:0]
+	var ids []byte // the conversation ids' text
+	var idEnds []int
+	r := recordReader{b: data}
+	var last spine.Time
+	for r.off < len(data) && !r.err {
+		flags := r.byte()
+		c := r.uvarint()
+		if flags&flagNewConv != 0 {
+			if c != uint64(len(d.counts)) {
+				return errCorruptPartition
+			}
+			form := r.byte()
+			off, n := r.text(form == formUUID)
+			if r.err {
+				break
+			}
+			if form == formUUID {
+				ids = appendUUIDText(ids, data[off+1:off+n])
+			} else {
+				ids = append(ids, data[off:off+n]...)
+			}
+			idEnds = append(idEnds, len(ids))
+			d.counts = append(d.counts, 0)
+		}
+		if c >= uint64(len(d.counts)) {
+			return errCorruptPartition
+		}
+		last += spine.Time(r.varint())
+		x := rec{time: last, conv: uint32(c)}
+		x.guid, x.guidLen = r.text(flags&flagGUIDUUID != 0)
+		if flags&(flagRefUUID|flagRefRaw) != 0 {
+			x.ref, x.refLen = r.text(flags&flagRefUUID != 0)
+		}
+		x.inter = d.str(&r)
+		x.sender = d.str(&r)
+		x.recipient = d.str(&r)
+		if flags&flagTo != 0 {
+			x.to = d.str(&r)
+		}
+		if flags&flagFrom != 0 {
+			x.from = d.str(&r)
+		}
+		if flags&flagError != 0 {
+			x.code, x.hasCode = r.varint(), true
+		}
+		d.recs = append(d.recs, x)
+		d.counts[c]++
+	}
+	if r.err {
+		return errCorruptPartition
+	}
+
+	d.all = string(data)
+	idText := string(ids)
+	d.ids = resize(d.ids, len(d.counts))
+	start := 0
+	for i, end := range idEnds {
+		d.ids[i] = idText[start:end]
+		start = end
+	}
+	// Group the records by conversation, keeping input order within each:
+	// a counting sort, so that each conversation's records are read
+	// sequentially.
+	d.starts = resize(d.starts, len(d.counts)+1)
+	off := 0
+	for c, n := range d.counts {
+		d.starts[c] = off
+		off += n
+	}
+	d.starts[len(d.counts)] = off
+	d.grouped = resize(d.grouped, len(d.recs))
+	for i := range d.recs {
+		c := d.recs[i].conv
+		d.grouped[d.starts[c]] = d.recs[i]
+		d.starts[c]++
+	}
+	for c := len(d.counts); c > 0; c-- {
+		d.starts[c] = d.starts[c-1]
+	}
+	d.starts[0] = 0
+	return nil
+}
+
+// conversations is the number of conversations decoded.
+func (d *decoder) conversations() int { return len(d.counts) }
+
+// conversation returns conversation c of the partition decoded last, its
+// messages in input order in buf (reused). Its strings share the
+// partition's data (GUIDs and refs as stored, see uuidMark): fit for
+// classification, not for display.
+func (d *decoder) conversation(c int, buf []spine.Message) spine.Conversation {
+	buf = buf[:0]
+	recs := d.grouped[d.starts[c]:d.starts[c+1]]
+	for i := range recs {
+		x := &recs[i]
+		m := spine.Message{
+			Time:           x.time,
+			ConversationID: d.ids[c],
+			GUID:           d.all[x.guid : x.guid+x.guidLen],
+			MessageRef:     d.all[x.ref : x.ref+x.refLen],
+			Interaction:    d.value(x.inter),
+			Sender:         d.value(x.sender),
+			Recipient:      d.value(x.recipient),
+		}
+		if x.to != 0 {
+			m.ToSystem = spine.Str(d.value(x.to))
+		}
+		if x.from != 0 {
+			m.FromSystem = spine.Str(d.value(x.from))
+		}
+		if x.hasCode {
+			m.Error = spine.Code(x.code)
+		}
+		buf = append(buf, m)
+	}
+	return spine.Conversation{ID: d.ids[c], Messages: buf}
+}
+
+// resize returns s with length n, reallocated only if too small.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}

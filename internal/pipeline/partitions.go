@@ -1,0 +1,173 @@
+package pipeline
+
+import (
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/nhsdigital/gp2gp/internal/spine"
+	"github.com/nhsdigital/gp2gp/internal/spinelog"
+)
+
+// DefaultPartitionSize is how many conversations (consecutive in
+// first-seen order) a partition holds: small enough that a few decoded
+// partitions fit in memory at once, large enough to amortise the work.
+const DefaultPartitionSize = 8192
+
+// spillChunk is how much of a partition is buffered before it is written.
+const spillChunk = 64 << 10
+
+// partitions holds the compact records of a run (see compact.go), in
+// memory or, when dir is set, in one file per partition under dir.
+type partitions struct {
+	size    uint32 // conversations per partition
+	dir     string // "" keeps the records in memory
+	parts   []*partition
+	convs   *convIndex
+	nconv   int // conversations, once the index is released
+	strs    *interner
+	systems [2]recent // toSystem, fromSystem
+	bytes   int64     // record bytes so far
+}
+
+type partition struct {
+	buf  []byte
+	f    *os.File
+	last spine.Time // time of the previous record
+}
+
+func newPartitions(size int, dir string) *partitions {
+	return &partitions{size: uint32(size), dir: dir, convs: newConvIndex(), strs: newInterner()}
+}
+
+// add appends one row to its conversation's partition.
+func (ps *partitions) add(row *spinelog.Row) error {
+	seq, isNew := ps.convs.lookup(row.ConversationID)
+	k := int(seq / ps.size)
+	for len(ps.parts) <= k {
+		ps.parts = append(ps.parts, &partition{})
+	}
+	p := ps.parts[k]
+	b := p.buf
+	start := len(b)
+	var flags byte
+	b = append(b, 0)
+	b = binary.AppendUvarint(b, uint64(seq%ps.size))
+	if isNew {
+		flags |= flagNewConv
+		var uuid bool
+		form := len(b)
+		b = append(b, formRaw)
+		if b, uuid = appendText(b, row.ConversationID); uuid {
+			b[form] = formUUID
+		}
+	}
+	b = binary.AppendVarint(b, int64(row.Time-p.last))
+	p.last = row.Time
+	var uuid bool
+	if b, uuid = appendText(b, row.GUID); uuid {
+		flags |= flagGUIDUUID
+	}
+	if len(row.MessageRef) > 0 {
+		if b, uuid = appendText(b, row.MessageRef); uuid {
+			flags |= flagRefUUID
+		} else {
+			flags |= flagRefRaw
+		}
+	}
+	b = ps.strs.appendInteraction(b, row.Interaction)
+	b = ps.strs.appendString(b, row.Sender)
+	b = ps.strs.appendString(b, row.Recipient)
+	if row.HasToSystem {
+		flags |= flagTo
+		b = ps.strs.appendRecent(b, row.ToSystem, &ps.systems[0])
+	}
+	if row.HasFromSystem {
+		flags |= flagFrom
+		b = ps.strs.appendRecent(b, row.FromSystem, &ps.systems[1])
+	}
+	if row.Error.Valid {
+		flags |= flagError
+		b = binary.AppendVarint(b, row.Error.Code)
+	}
+	b[start] = flags
+	ps.bytes += int64(len(b) - start)
+	p.buf = b
+	if ps.dir != "" && len(b) >= spillChunk {
+		return ps.flush(k)
+	}
+	return nil
+}
+
+// flush writes partition k's buffer to its file.
+func (ps *partitions) flush(k int) error {
+	p := ps.parts[k]
+	if p.f == nil {
+		f, err := os.Create(filepath.Join(ps.dir, fmt.Sprintf("part-%06d", k)))
+		if err != nil {
+			return fmt.Errorf("spill: %w", err)
+		}
+		p.f = f
+	}
+	if _, err := p.f.Write(p.buf); err != nil {
+		return fmt.Errorf("spill: %w", err)
+	}
+	p.buf = p.buf[:0]
+	return nil
+}
+
+// finish writes what is buffered and closes the files.
+func (ps *partitions) finish() error {
+	if ps.dir == "" {
+		return nil
+	}
+	for k, p := range ps.parts {
+		if err := ps.flush(k); err != nil {
+			return err
+		}
+		p.buf = nil
+		if err := p.f.Close(); err != nil {
+			return fmt.Errorf("spill: %w", err)
+		}
+		p.f = nil
+	}
+	return nil
+}
+
+// load returns the records of partition k and forgets them.
+func (ps *partitions) load(k int) ([]byte, error) {
+	p := ps.parts[k]
+	if ps.dir == "" {
+		b := p.buf
+		p.buf = nil
+		return b, nil
+	}
+	name := filepath.Join(ps.dir, fmt.Sprintf("part-%06d", k))
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("read spilled partition: %w", err)
+	}
+	os.Remove(name)
+	return b, nil
+}
+
+// conversations is the number of conversations seen.
+func (ps *partitions) conversations() int {
+	if ps.convs != nil {
+		return int(ps.convs.n)
+	}
+	return ps.nconv
+}
+
+// release drops the conversation index, no longer needed once every row is in.
+func (ps *partitions) release() { ps.nconv, ps.convs = int(ps.convs.n), nil }
+
+// closeFiles closes any file still open (after a failure).
+func (ps *partitions) closeFiles() {
+	for _, p := range ps.parts {
+		if p.f != nil {
+			p.f.Close()
+		}
+	}
+}

@@ -1,0 +1,147 @@
+package pipeline
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/nhsdigital/gp2gp/internal/output"
+	"github.com/nhsdigital/gp2gp/internal/spine"
+	"github.com/nhsdigital/gp2gp/internal/store"
+)
+
+// transferBatch is how many transfers go to the Parquet writer at once: the
+// batch of output.WriteTransfers, so that the bytes are the same as writing
+// all transfers in one call.
+const transferBatch = 4096
+
+// transferSink streams transfers into transfers.parquet, in memory or, when
+// the run spills, in a file of the spill directory.
+type transferSink struct {
+	tw      *output.TransferWriter
+	pending []spine.Transfer
+	mem     *bytes.Buffer
+	f       *os.File
+	bw      *bufio.Writer
+}
+
+func newTransferSink(dir string) (*transferSink, error) {
+	s := &transferSink{}
+	var w io.Writer
+	if dir == "" {
+		s.mem = new(bytes.Buffer)
+		w = s.mem
+	} else {
+		f, err := os.Create(filepath.Join(dir, TransfersFile))
+		if err != nil {
+			return nil, fmt.Errorf("encode %s: %w", TransfersFile, err)
+		}
+		s.f, s.bw = f, bufio.NewWriterSize(f, 1<<20)
+		w = s.bw
+	}
+	s.tw = output.NewTransferWriter(w)
+	return s, nil
+}
+
+// write appends transfers, in order.
+func (s *transferSink) write(ts []spine.Transfer) error {
+	for len(ts) > 0 {
+		n := min(len(ts), transferBatch-len(s.pending))
+		s.pending = append(s.pending, ts[:n]...)
+		ts = ts[n:]
+		if len(s.pending) == transferBatch {
+			if err := s.flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *transferSink) flush() error {
+	if err := s.tw.Write(s.pending); err != nil {
+		return fmt.Errorf("encode %s: %w", TransfersFile, err)
+	}
+	clear(s.pending) // drop the references to the partitions' strings
+	s.pending = s.pending[:0]
+	return nil
+}
+
+// close completes the file and returns it, ready to publish.
+func (s *transferSink) close() (encodedFile, error) {
+	if err := s.flush(); err != nil {
+		return encodedFile{}, err
+	}
+	if err := s.tw.Close(); err != nil {
+		return encodedFile{}, fmt.Errorf("encode %s: %w", TransfersFile, err)
+	}
+	if s.mem != nil {
+		return encodedFile{name: TransfersFile, data: s.mem.Bytes()}, nil
+	}
+	if err := s.bw.Flush(); err != nil {
+		return encodedFile{}, fmt.Errorf("encode %s: %w", TransfersFile, err)
+	}
+	name := s.f.Name()
+	if err := s.f.Close(); err != nil {
+		return encodedFile{}, fmt.Errorf("encode %s: %w", TransfersFile, err)
+	}
+	s.f = nil
+	return encodedFile{name: TransfersFile, file: name}, nil
+}
+
+// discard closes the file after a failure; the spill directory goes with it.
+func (s *transferSink) discard() {
+	if s.f != nil {
+		s.f.Close()
+	}
+}
+
+// writeTo writes the file's bytes to w.
+func (f encodedFile) writeTo(w io.Writer) error {
+	if f.file == "" {
+		_, err := w.Write(f.data)
+		return err
+	}
+	r, err := os.Open(f.file)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	_, err = io.Copy(w, r)
+	return err
+}
+
+// DefaultSpillThreshold is the compressed size of the two logs above which
+// a run keeps its rows on disk rather than in memory.
+const DefaultSpillThreshold = 32 << 20
+
+// spillDecision reports whether the run should spill its rows to disk.
+func spillDecision(ctx context.Context, cfg Config, b *store.Bucket, l Layout) (bool, error) {
+	threshold := cfg.SpillThreshold
+	switch {
+	case threshold < 0:
+		return true, nil
+	case threshold == 0:
+		threshold = DefaultSpillThreshold
+	}
+	var total int64
+	for _, key := range []string{l.MetricLogKey(), l.OverflowLogKey()} {
+		n, err := b.Size(ctx, key)
+		if err != nil {
+			return false, fmt.Errorf("%s: %w", b.URL(key), err)
+		}
+		total += n
+	}
+	return total > threshold, nil
+}
+
+func (c *Config) partitionSize() int {
+	if c.PartitionSize > 0 {
+		return c.PartitionSize
+	}
+	return DefaultPartitionSize
+}
