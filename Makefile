@@ -18,8 +18,9 @@ demo: ## run the demo (a synthetic month in ./gp2gp-demo)
 test: ## unit, golden and CLI tests (S3 and DuckDB checks skip if their tools are absent)
 	$(GO) test ./...
 
-e2e-test: ## every test, with a real S3 server (versitygw) and DuckDB (pqdump): nothing skips
+e2e-test: ## every test, with a real S3 server (versitygw), DuckDB (pqdump) and chromium: nothing skips
 	scripts/install-versitygw.sh
+	scripts/install-chromium.sh
 	scripts/build-pqdump.sh $(TOOLS)/pqdump
 	CI=true GP2GP_PQDUMP=$(TOOLS)/pqdump PATH="$$PATH:$$($(GO) env GOPATH)/bin" $(GO) test -count=1 ./...
 
@@ -36,3 +37,13 @@ validate-static: ## format check, vet, lint
 	$(GO) mod tidy -diff
 
 validate: validate-static test ## format check, vet, lint, tests
+
+check-deps: ## govulncheck, offline (golang.org/x/vulndb): fails on vulnerable modules; warns on the Go toolchain's
+	scripts/check-deps.sh
+
+image: ## daemonless OCI image tarball out/gp2gp-image.tar (ko); `docker build .` uses the Dockerfile
+	scripts/build-image.sh
+
+bench: ## time `gp2gp run` on cached synthetic months (100k, 1M conversations) against the gunzip floor; BENCH_FLAGS=--huge adds 5M
+	$(GO) build -trimpath -o gp2gp ./cmd/gp2gp
+	./gp2gp bench $(BENCH_FLAGS)
