@@ -27,8 +27,9 @@ func TestInterruptedRunPublishesNothing(t *testing.T) {
 	}
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGKILL} {
 		t.Run(sig.String(), func(t *testing.T) {
-			out := t.TempDir()
+			out, tmp := t.TempDir(), t.TempDir()
 			cmd := gp2gpCommand([]string{
+				"TMPDIR=" + tmp,
 				"INPUT_SPINE_DATA_BUCKET=" + filepath.Join(demo, "spine"),
 				"ORGANISATION_METADATA_BUCKET=" + filepath.Join(demo, "org"),
 				"OUTPUT_TRANSFER_DATA_BUCKET=" + out,
@@ -84,6 +85,11 @@ func TestInterruptedRunPublishesNothing(t *testing.T) {
 				}
 				return nil
 			})
+			// SIGINT and SIGTERM also remove the run's temporary files; after
+			// SIGKILL the system's temporary-file cleaning must.
+			if left, _ := os.ReadDir(tmp); sig != syscall.SIGKILL && len(left) > 0 {
+				t.Errorf("temporary files left behind: %v", left)
+			}
 		})
 	}
 }
