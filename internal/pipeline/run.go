@@ -206,8 +206,8 @@ type input struct {
 func checkInputs(ctx context.Context, inputs []input) error {
 	for _, in := range inputs {
 		ok, err := in.bucket.Exists(ctx, in.key)
-		if err != nil {
-			return fmt.Errorf("%s %s: %w", in.name, in.bucket.URL(in.key), err)
+		if err != nil { // the store's error names the object
+			return fmt.Errorf("%s: %w", in.name, err)
 		}
 		if !ok {
 			return fmt.Errorf("%s %s: %w", in.name, in.bucket.URL(in.key), store.ErrNotFound)
