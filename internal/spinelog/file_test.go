@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -51,15 +52,7 @@ func TestReaderFileErrors(t *testing.T) {
 		},
 		{name: "malformed header", in: gz(t, `"_time,GUID`+"\n"), want: ErrBadHeader, line: 1},
 		{
-			name: "long line", in: gz(t, header+row+row+`2019-12-01T08:41:48.337+0000,`+long+"\n"+row),
-			want: ErrRecordTooLong, line: 4, minRows: 2,
-		},
-		{
 			name: "long quoted record", in: gz(t, header+row+`2019-12-01T08:41:48.337+0000,"`+strings.Repeat("x\n", MaxRecordBytes)),
-			want: ErrRecordTooLong, line: 3, minRows: 1,
-		},
-		{
-			name: "record just over the limit", in: gz(t, header+row+"a,"+long[:MaxRecordBytes-1]+"\n"),
 			want: ErrRecordTooLong, line: 3, minRows: 1,
 		},
 		{name: "long header", in: gz(t, long), want: ErrRecordTooLong, line: 1},
@@ -97,21 +90,66 @@ func TestRecordJustUnderLimit(t *testing.T) {
 	}
 }
 
-// TestMemoryBounded checks that a huge line is refused after reading about
-// MaxRecordBytes of it, not all of it.
+// TestLongLinesRejected: a line over MaxRecordBytes is rejected as a row
+// and reading goes on with the next line; a long value of a known column is
+// rejected too.
+func TestLongLinesRejected(t *testing.T) {
+	long := strings.Repeat("x", MaxRecordBytes)
+	field := strings.Replace(row, "NONE", strings.Repeat("9", MaxFieldBytes+1), 1)
+	tests := []struct {
+		name, in string
+		line     int
+		reason   string
+		msgs     int
+	}{
+		{"long line", header + row + row + `2019-12-01T08:41:48.337+0000,` + long + "\n" + row, 4, "is longer than 1048576 bytes; skipped", 3},
+		{"just over the limit, last line", header + row + "a," + long[:MaxRecordBytes-1] + "\n", 3, "is longer than 1048576 bytes; skipped", 1},
+		{"no final newline", header + row + long + long, 3, "is longer than 1048576 bytes; skipped", 1},
+		{"long quoted field", header + `"2019-12-01T08:41:48.337+0000","` + long + `"` + "\n" + row, 2, "is longer than 1048576 bytes; skipped", 1},
+		{"long known field", header + field + row, 2, "is 4097 bytes long, more than the 4096 allowed", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := readAll(t, gz(t, tt.in))
+			if res.err != nil {
+				t.Fatalf("read failed: %v", res.err)
+			}
+			if len(res.perrs) != 1 || res.perrs[0].Line != tt.line || res.perrs[0].Reason != tt.reason {
+				t.Fatalf("bad rows %v, want one on line %d: %s", res.perrs, tt.line, tt.reason)
+			}
+			if len(res.perrs[0].Error()) > 300 {
+				t.Errorf("error is %d bytes long", len(res.perrs[0].Error()))
+			}
+			if len(res.msgs) != tt.msgs {
+				t.Errorf("%d messages, want %d", len(res.msgs), tt.msgs)
+			}
+		})
+	}
+}
+
+// TestMemoryBounded checks that skipping a huge line holds no more than
+// about MaxRecordBytes of it in memory.
 func TestMemoryBounded(t *testing.T) {
-	huge := gz(t, header+strings.Repeat("z", 64<<20))
+	huge := gz(t, header+strings.Repeat("z", 256<<20)+"\n"+row)
 	rd, err := NewReader(bytes.NewReader(huge), "huge.csv.gz")
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer rd.Close()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
 	var m spine.Message
-	err = rd.Read(&m)
-	if !errors.Is(err, ErrRecordTooLong) {
-		t.Fatalf("got %v, want ErrRecordTooLong", err)
+	var pe *ParseError
+	if err := rd.Read(&m); !errors.As(err, &pe) || pe.Line != 2 {
+		t.Fatalf("got %v, want a ParseError on line 2", err)
 	}
-	if n := rd.Stats().DecompressedBytes; n > MaxRecordBytes+2*bufferSize+int64(len(header)) {
-		t.Errorf("decompressed %d bytes to refuse the record", n)
+	runtime.ReadMemStats(&after)
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 8*MaxRecordBytes {
+		t.Errorf("allocated %d bytes to skip a 256 MiB line", grew)
+	}
+	if err := rd.Read(&m); err != nil || m.GUID == "" {
+		t.Fatalf("the row after: %v", err)
 	}
 }
 

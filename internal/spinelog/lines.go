@@ -84,13 +84,15 @@ type lineSource struct {
 
 // next returns the next line, with its '\n' unless it is the last line of
 // the stream. The line is valid until the next call. At the end it returns
-// io.EOF; a line over the limit gives errLineTooLong; other errors are the
-// stream's, returned after every complete line before them.
+// io.EOF; other errors are the stream's, returned after every complete line
+// before them. A line over the limit is skipped, in bounded memory, and
+// reported as errLineTooLong; the next call returns the line after it.
 func (s *lineSource) next() ([]byte, error) {
 	for {
 		if i := bytes.IndexByte(s.cur, '\n'); i >= 0 {
 			if len(s.carry)+i+1 > s.limit {
-				return nil, s.fail(errLineTooLong)
+				s.cur, s.carry = s.cur[i+1:], s.carry[:0]
+				return nil, errLineTooLong
 			}
 			line := s.cur[:i+1]
 			s.cur = s.cur[i+1:]
@@ -102,29 +104,58 @@ func (s *lineSource) next() ([]byte, error) {
 			return line, nil
 		}
 		if len(s.carry)+len(s.cur) > s.limit {
-			return nil, s.fail(errLineTooLong)
+			return nil, s.skipLine()
 		}
 		s.carry = append(s.carry, s.cur...)
 		s.cur = nil
-		if s.buf != nil {
-			s.f.free <- s.buf[:cap(s.buf)]
-			s.buf = nil
-		}
-		if s.err != nil {
-			if s.err == io.EOF && len(s.carry) > 0 {
+		if err := s.refill(); err != nil {
+			if err == io.EOF && len(s.carry) > 0 {
 				line := s.carry
 				s.carry = s.carry[:0]
 				return line, nil
 			}
-			return nil, s.err
+			return nil, err
 		}
-		c, ok := <-s.f.out
-		if !ok {
-			s.err = io.ErrClosedPipe // closed by close: not reached by the Reader
-			continue
+	}
+}
+
+// refill replaces the exhausted current chunk with the next one, or
+// returns the error that followed it.
+func (s *lineSource) refill() error {
+	if s.buf != nil {
+		s.f.free <- s.buf[:cap(s.buf)]
+		s.buf = nil
+	}
+	if s.err != nil {
+		return s.err
+	}
+	c, ok := <-s.f.out
+	if !ok {
+		s.err = io.ErrClosedPipe // closed by close: not reached by the Reader
+		return s.err
+	}
+	s.cur, s.buf, s.err = c.data, c.data, c.err
+	s.n.Add(int64(len(c.data)))
+	return nil
+}
+
+// skipLine discards the rest of an over-long line, chunk by chunk, and
+// returns errLineTooLong; a stream error met first is returned instead, once
+// the line is reported.
+func (s *lineSource) skipLine() error {
+	s.carry = s.carry[:0]
+	for {
+		if i := bytes.IndexByte(s.cur, '\n'); i >= 0 {
+			s.cur = s.cur[i+1:]
+			return errLineTooLong
 		}
-		s.cur, s.buf, s.err = c.data, c.data, c.err
-		s.n.Add(int64(len(c.data)))
+		s.cur = nil
+		if err := s.refill(); err != nil {
+			if err == io.EOF {
+				return errLineTooLong // the last line; io.EOF comes next
+			}
+			return err
+		}
 	}
 }
 

@@ -126,6 +126,10 @@ func (r *Reader) ReadRow(row *Row) error {
 	r.records.Add(1)
 	if bad != nil {
 		r.rejected.Add(1)
+		if bad.Err == errLineTooLong {
+			return &ParseError{File: r.name, Line: bad.StartLine,
+				Reason: fmt.Sprintf("is longer than %d bytes; skipped", MaxRecordBytes)}
+		}
 		return &ParseError{File: r.name, Line: bad.StartLine,
 			Reason: fmt.Sprintf("is not valid CSV (line %d, byte %d: %v)", bad.Line, bad.Column, bad.Err)}
 	}
@@ -146,6 +150,11 @@ func (r *Reader) next(first bool) ([][]byte, *csv.ParseError, error) {
 	}
 	for {
 		line, err := r.lines.next()
+		if errors.Is(err, errLineTooLong) && !first {
+			r.line++
+			r.nextLine = r.line + 1
+			return nil, &csv.ParseError{StartLine: r.line, Line: r.line, Err: errLineTooLong}, nil
+		}
 		if err != nil {
 			r.err = r.sourceError(err)
 			if r.err != io.EOF {

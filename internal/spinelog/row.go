@@ -59,6 +59,10 @@ func (row *Row) message(m *spine.Message) {
 	}
 }
 
+// MaxFieldBytes bounds the length of a known column's value: real ids,
+// ASIDs and supplier names are tens of bytes; a longer value is a corrupt row.
+const MaxFieldBytes = 4096
+
 // decode converts one CSV record into *row. line is the record's first line.
 func (r *Reader) decode(rec [][]byte, line int, row *Row) error {
 	l := r.layout
@@ -74,6 +78,10 @@ func (r *Reader) decode(rec [][]byte, line int, row *Row) error {
 			continue
 		}
 		v := rec[i]
+		if len(v) > MaxFieldBytes {
+			return r.fieldError(line, column(c), string(v[:2*MaxValueBytes]),
+				fmt.Sprintf("is %d bytes long, more than the %d allowed", len(v), MaxFieldBytes))
+		}
 		if !r.validUTF8 && !utf8.Valid(v) {
 			return r.fieldError(line, column(c), string(v), "is not valid UTF-8")
 		}
