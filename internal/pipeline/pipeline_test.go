@@ -227,6 +227,8 @@ var badRows = []struct{ row, field string }{
 	{`"2019-12-03T10:00:00.000+0000",C-bad6,G6,"urn:nhs:names:services:gp2gp/RCMR_IN010000UK05",1,2,NotProvided,NONE,,,extra`, ""},
 	{`"2019-12-03T10:00:00.000+0000",C-bad7,G7`, ""},
 	{"\"2019-12-03T10:00:00.000+0000\",C-bad8,G8,\"urn:nhs:names:services:gp2gp/RCMR_IN010000UK05\",1\xff,2,NotProvided,NONE,,", "messageSender"},
+	{`"2019-12-03T10:00:00.000+0000",C-bad9,G9,"urn:nhs:names:services:gp2gp/RCMR_IN010000UK05",` + strings.Repeat("7", 5000) + `,2,NotProvided,NONE,,`, "messageSender"},
+	{`"2019-12-03T10:00:00.000+0000",C-bad10,` + strings.Repeat("G", 2<<20) + `,"urn:nhs:names:services:gp2gp/RCMR_IN010000UK05",1,2,NotProvided,NONE,,`, ""},
 }
 
 // injectBadRows rewrites the month's metric log with badRows inserted at
