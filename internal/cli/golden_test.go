@@ -16,20 +16,7 @@ import (
 )
 
 // goldenDir is ../shared/golden beside the repository (or $GP2GP_GOLDEN_DIR).
-func goldenDir(t *testing.T) string {
-	t.Helper()
-	if d := os.Getenv("GP2GP_GOLDEN_DIR"); d != "" {
-		return d
-	}
-	d, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "golden"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(d); err != nil {
-		t.Fatalf("golden cases not found (set GP2GP_GOLDEN_DIR): %v", err)
-	}
-	return d
-}
+func goldenDir(t *testing.T) string { return outputtest.GoldenDir(t) }
 
 type goldenCase struct {
 	DateAnchor     string `json:"date_anchor"`

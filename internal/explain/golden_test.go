@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nhsdigital/gp2gp/internal/explain"
+	"github.com/nhsdigital/gp2gp/internal/output/outputtest"
 	"github.com/nhsdigital/gp2gp/internal/pipeline"
 	"github.com/nhsdigital/gp2gp/internal/spine"
 )
@@ -23,17 +24,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden explain outputs in testdata")
 
 // goldenDir is ../shared/golden beside the repository (or $GP2GP_GOLDEN_DIR).
-func goldenDir(t *testing.T) string {
-	t.Helper()
-	d := os.Getenv("GP2GP_GOLDEN_DIR")
-	if d == "" {
-		d = filepath.Join("..", "..", "..", "shared", "golden")
-	}
-	if _, err := os.Stat(d); err != nil {
-		t.Fatalf("golden cases not found (set GP2GP_GOLDEN_DIR): %v", err)
-	}
-	return d
-}
+func goldenDir(t *testing.T) string { return outputtest.GoldenDir(t) }
 
 // families are scenario families of the dec2019-1k case whose first
 // conversation is explained: one for each outcome rule, and one for each

@@ -13,21 +13,12 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/nhsdigital/gp2gp/internal/output/outputtest"
 	"github.com/nhsdigital/gp2gp/internal/pipeline"
 )
 
 // goldenDir is ../shared/golden beside the repository (or $GP2GP_GOLDEN_DIR).
-func goldenDir(t testing.TB) string {
-	t.Helper()
-	d := os.Getenv("GP2GP_GOLDEN_DIR")
-	if d == "" {
-		d = filepath.Join("..", "..", "..", "shared", "golden")
-	}
-	if _, err := os.Stat(d); err != nil {
-		t.Fatalf("golden cases not found (set GP2GP_GOLDEN_DIR): %v", err)
-	}
-	return d
-}
+func goldenDir(t testing.TB) string { return outputtest.GoldenDir(t) }
 
 // runCase runs a golden case and returns its output folder.
 func runCase(t testing.TB, name, anchor string, cutoff int) string {

@@ -88,11 +88,14 @@ func PQDump(t testing.TB, path string) (schema [][2]string, columns map[string][
 	return d.Schema, d.Columns
 }
 
-// GoldenDir returns the shared golden directory, shared/golden beside the
-// module's root (the directory holding go.mod, found from the working
-// directory up).
+// GoldenDir returns the shared golden directory: $GP2GP_GOLDEN_DIR, or
+// shared/golden beside the module's root (the directory holding go.mod,
+// found from the working directory up).
 func GoldenDir(t testing.TB) string {
 	t.Helper()
+	if d := os.Getenv("GP2GP_GOLDEN_DIR"); d != "" {
+		return d
+	}
 	dir, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
