@@ -158,9 +158,3 @@ func (s *lineSource) skipLine() error {
 		}
 	}
 }
-
-// fail makes err sticky.
-func (s *lineSource) fail(err error) error {
-	s.cur, s.carry, s.err = nil, nil, err
-	return err
-}
