@@ -43,6 +43,17 @@ func BenchmarkClassify(b *testing.B) {
 				}
 			}
 		})
+		b.Run(bc.name+"/reused-classifier", func(b *testing.B) {
+			work := make([]Message, len(bc.msgs))
+			var k Classifier
+			b.ReportAllocs()
+			for b.Loop() {
+				copy(work, bc.msgs)
+				if c := k.Classify(Conversation{ID: "c", Messages: work}, window); c.Rule == nil {
+					b.Fatal("not classified")
+				}
+			}
+		})
 	}
 }
 

@@ -68,12 +68,31 @@ type Classification struct {
 // Classify infers the outcome of one conversation. It sorts conv.Messages
 // in place.
 func Classify(conv Conversation, opt Options) *Classification {
+	return new(Classifier).Classify(conv, opt)
+}
+
+// A Classifier classifies conversations one after another, reusing its
+// memory from one to the next: a run classifies millions. The
+// Classification it returns is valid only until its next call, except
+// its Transfer, which is never reused.
+type Classifier struct {
+	c     Classification
+	p     pairing
+	disp  []Disposition
+	roles []Entry // backing of the role lists
+}
+
+// Classify is like the function Classify, with the reuse described above.
+func (k *Classifier) Classify(conv Conversation, opt Options) *Classification {
 	msgs := conv.Messages
 	sortByTime(msgs)
-	c := &Classification{
+	k.disp = resize(k.disp, len(msgs))
+	clear(k.disp)
+	c := &k.c
+	*c = Classification{
 		ConversationID: conv.ID,
 		Messages:       msgs,
-		Disposition:    make([]Disposition, len(msgs)),
+		Disposition:    k.disp,
 		EffectiveEHR:   -1,
 		EffectiveAck:   -1,
 	}
@@ -90,8 +109,9 @@ func Classify(conv Conversation, opt Options) *Classification {
 		c.setAll(kept, NoRequestStarted)
 		return c
 	}
-	c.Entries = pair(kept, c.Disposition)
-	c.assignRoles(kept)
+	c.Entries = k.p.pair(kept, c.Disposition)
+	k.roles = resize(k.roles, len(c.Entries)-1)
+	c.assignRoles(kept, k.roles)
 
 	req := &msgs[c.Roles.Request.Msg]
 	if req.Time < opt.WindowStart || req.Time >= opt.WindowEnd {
@@ -114,22 +134,48 @@ func (c *Classification) setAll(kept []Message, d Disposition) {
 	}
 }
 
-func (c *Classification) assignRoles(msgs []Message) {
+// assignRoles sorts the entries after the request into the role lists,
+// backed by backing, of the length of those entries.
+func (c *Classification) assignRoles(msgs []Message, backing []Entry) {
 	r := &c.Roles
 	r.Request = c.Entries[0]
 	requester := msgs[r.Request.Msg].Sender
 	sender := msgs[r.Request.Msg].Recipient
-	for _, e := range c.Entries[1:] {
+	role := func(e Entry) *[]Entry {
 		m := &msgs[e.Msg]
 		switch {
 		case m.Kind() == RequestCompleted:
-			r.CoreEHRs = append(r.CoreEHRs, e)
+			return &r.CoreEHRs
 		case m.Kind() == COPC && m.Sender == requester:
-			r.Continues = append(r.Continues, e)
+			return &r.Continues
 		case m.Kind() == COPC && m.Sender == sender:
-			r.Fragments = append(r.Fragments, e)
-		default:
-			r.Ignored = append(r.Ignored, e)
+			return &r.Fragments
+		}
+		return &r.Ignored
+	}
+	// Count first, so that the four lists share backing (this runs for
+	// every conversation).
+	var counts [4]int
+	lists := [4]*[]Entry{&r.CoreEHRs, &r.Continues, &r.Fragments, &r.Ignored}
+	for _, e := range c.Entries[1:] {
+		l := role(e)
+		for k := range lists {
+			if lists[k] == l {
+				counts[k]++
+			}
+		}
+	}
+	off := 0
+	for k, n := range counts {
+		if n > 0 {
+			*lists[k] = backing[off : off : off+n]
+		}
+		off += n
+	}
+	for _, e := range c.Entries[1:] {
+		l := role(e)
+		*l = append(*l, e)
+		if l == &r.Ignored {
 			c.Disposition[e.Msg] = UnknownPurpose
 			for _, a := range e.Acks {
 				c.Disposition[a] = UnknownPurpose

@@ -37,6 +37,15 @@ func (g *Grouper) Conversations() []Conversation { return g.convs }
 
 // sortByTime sorts messages by time; ties keep input order.
 func sortByTime(msgs []Message) {
+	// Logs are mostly in time order: checking is cheaper than even an
+	// insertion sort's comparisons through a function.
+	sorted := true
+	for i := 1; i < len(msgs) && sorted; i++ {
+		sorted = msgs[i-1].Time <= msgs[i].Time
+	}
+	if sorted {
+		return
+	}
 	slices.SortStableFunc(msgs, func(a, b Message) int {
 		switch {
 		case a.Time < b.Time:
