@@ -76,9 +76,12 @@ func classifyPartitions(ctx context.Context, ps *partitions, opt spine.Options, 
 }
 
 func classifyPartition(ps *partitions, k int, d *decoder, opt spine.Options) *classified {
-	data, err := ps.load(k)
+	data, err := ps.load(k, d.data)
 	if err != nil {
 		return &classified{err: err}
+	}
+	if ps.dir != "" {
+		d.data = data
 	}
 	if err := d.decode(data); err != nil {
 		return &classified{err: fmt.Errorf("partition %d: %w", k, err)}
@@ -86,15 +89,18 @@ func classifyPartition(ps *partitions, k int, d *decoder, opt spine.Options) *cl
 	n := d.conversations()
 	c := &classified{sum: newSummary(), transfers: make([]spine.Transfer, 0, n)}
 	var buf []spine.Message
+	var classifier spine.Classifier
+	tally := newDispositionTally()
 	for i := range n {
 		conv := d.conversation(i, buf)
 		buf = conv.Messages
-		cl := spine.Classify(conv, opt)
-		c.sum.add(cl)
+		cl := classifier.Classify(conv, opt)
+		c.sum.add(cl, tally)
 		if cl.Skip == spine.NotSkipped {
 			c.transfers = append(c.transfers, cl.Transfer)
 		}
 	}
+	c.sum.addMessages(tally)
 	return c
 }
 

@@ -12,6 +12,7 @@ var errCorruptPartition = errors.New("spilled partition is corrupt")
 // decoder turns a partition's compact records back into conversations.
 // Its buffers are reused from one partition to the next.
 type decoder struct {
+	data    []byte   // a spilled partition's records, read by classifyPartition
 	strs    []string // the interner's values, by id - 1 (shared, read-only)
 	extra   []string // values stored inline in this partition, by id - len(strs) - 1
 	recs    []rec
@@ -19,11 +20,37 @@ type decoder struct {
 	grouped []rec // the records grouped by conversation
 	starts  []int // conversation c's records are grouped[starts[c]:starts[c+1]]
 	ids     []string
-	all     string // the partition's data
+	texts   []int  // bytes of GUIDs and refs per conversation, then offsets in text
+	textBuf []byte // text being built
+	text    string // the GUIDs and refs, grouped like the records (see group)
 }
 
-// rec is one record, decoded without pointers: text as offsets into the
-// partition's data, strings as ids.
+// group sorts d.recs (in input order) into d.grouped by conversation,
+// keeping input order within each (a counting sort), and copies their GUIDs
+// and refs into d.text likewise: pairing reads each GUID, and finds those
+// of a conversation on a few adjacent cache lines rather than all over the
+// partition. d.starts and d.texts must hold each conversation's first
+// record and text offset; they end up past its last.
+func (d *decoder) group(data []byte, textLen int) {
+	d.grouped = resize(d.grouped, len(d.recs))
+	d.textBuf = resize(d.textBuf, textLen)
+	for i := range d.recs {
+		x := d.recs[i]
+		c := x.conv
+		t := d.texts[c]
+		copy(d.textBuf[t:], data[x.guid:x.guid+x.guidLen])
+		x.guid, t = uint32(t), t+int(x.guidLen)
+		copy(d.textBuf[t:], data[x.ref:x.ref+x.refLen])
+		x.ref, t = uint32(t), t+int(x.refLen)
+		d.texts[c] = t
+		d.grouped[d.starts[c]] = x
+		d.starts[c]++
+	}
+	d.text = string(d.textBuf)
+}
+
+// rec is one record, decoded without pointers: GUID and ref as offsets
+// into the partition's data, then into decoder.text; strings as ids.
 type rec struct {
 	time                       spine.Time
 	conv                       uint32
@@ -111,7 +138,7 @@ func (d *decoder) value(id uint32) string {
 
 // decode reads a partition's records, grouping them by conversation.
 func (d *decoder) decode(data []byte) error {
-	d.recs, d.counts, d.extra = d.recs[:0], d.counts[:0], d.extra[:0]
+	d.recs, d.counts, d.texts, d.extra = d.recs[:0], d.counts[:0], d.texts[:0], d.extra[:0]
 	var ids []byte // the conversation ids' text
 	var idEnds []int
 	r := recordReader{b: data}
@@ -135,6 +162,7 @@ func (d *decoder) decode(data []byte) error {
 			}
 			idEnds = append(idEnds, len(ids))
 			d.counts = append(d.counts, 0)
+			d.texts = append(d.texts, 0)
 		}
 		if c >= uint64(len(d.counts)) {
 			return errCorruptPartition
@@ -159,12 +187,12 @@ func (d *decoder) decode(data []byte) error {
 		}
 		d.recs = append(d.recs, x)
 		d.counts[c]++
+		d.texts[c] += int(x.guidLen + x.refLen)
 	}
 	if r.err {
 		return errCorruptPartition
 	}
 
-	d.all = string(data)
 	idText := string(ids)
 	d.ids = resize(d.ids, len(d.counts))
 	start := 0
@@ -174,20 +202,17 @@ func (d *decoder) decode(data []byte) error {
 	}
 	// Group the records by conversation, keeping input order within each:
 	// a counting sort, so that each conversation's records are read
-	// sequentially.
+	// sequentially. Their GUIDs and refs are copied alongside.
 	d.starts = resize(d.starts, len(d.counts)+1)
-	off := 0
+	off, textOff := 0, 0
 	for c, n := range d.counts {
 		d.starts[c] = off
 		off += n
+		n, d.texts[c] = d.texts[c], textOff
+		textOff += n
 	}
 	d.starts[len(d.counts)] = off
-	d.grouped = resize(d.grouped, len(d.recs))
-	for i := range d.recs {
-		c := d.recs[i].conv
-		d.grouped[d.starts[c]] = d.recs[i]
-		d.starts[c]++
-	}
+	d.group(data, textOff)
 	for c := len(d.counts); c > 0; c-- {
 		d.starts[c] = d.starts[c-1]
 	}
@@ -199,9 +224,8 @@ func (d *decoder) decode(data []byte) error {
 func (d *decoder) conversations() int { return len(d.counts) }
 
 // conversation returns conversation c of the partition decoded last, its
-// messages in input order in buf (reused). Its strings share the
-// partition's data (GUIDs and refs as stored, see uuidMark): fit for
-// classification, not for display.
+// messages in input order in buf (reused). Its GUIDs and refs are as
+// stored (see uuidMark): fit for classification, not for display.
 func (d *decoder) conversation(c int, buf []spine.Message) spine.Conversation {
 	buf = buf[:0]
 	recs := d.grouped[d.starts[c]:d.starts[c+1]]
@@ -210,8 +234,8 @@ func (d *decoder) conversation(c int, buf []spine.Message) spine.Conversation {
 		m := spine.Message{
 			Time:           x.time,
 			ConversationID: d.ids[c],
-			GUID:           d.all[x.guid : x.guid+x.guidLen],
-			MessageRef:     d.all[x.ref : x.ref+x.refLen],
+			GUID:           d.text[x.guid : x.guid+x.guidLen],
+			MessageRef:     d.text[x.ref : x.ref+x.refLen],
 			Interaction:    d.value(x.inter),
 			Sender:         d.value(x.sender),
 			Recipient:      d.value(x.recipient),

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"encoding/binary"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -135,8 +136,11 @@ func (ps *partitions) finish() error {
 	return nil
 }
 
-// load returns the records of partition k and forgets them.
-func (ps *partitions) load(k int) ([]byte, error) {
+// load returns the records of partition k and forgets them. A spilled
+// partition is read into buf, reallocated only if too small: the decoder
+// keeps nothing of the data, so a worker reuses one buffer for all its
+// partitions instead of allocating megabytes for each.
+func (ps *partitions) load(k int, buf []byte) ([]byte, error) {
 	p := ps.parts[k]
 	if ps.dir == "" {
 		b := p.buf
@@ -144,12 +148,30 @@ func (ps *partitions) load(k int) ([]byte, error) {
 		return b, nil
 	}
 	name := filepath.Join(ps.dir, fmt.Sprintf("part-%06d", k))
-	b, err := os.ReadFile(name)
+	b, err := readFileInto(name, buf)
 	if err != nil {
 		return nil, fmt.Errorf("read spilled partition: %w", err)
 	}
 	os.Remove(name)
 	return b, nil
+}
+
+// readFileInto reads the file name into buf, grown if needed.
+func readFileInto(name string, buf []byte) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	buf = resize(buf, int(st.Size()))
+	if _, err := io.ReadFull(f, buf); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return buf, nil
 }
 
 // conversations is the number of conversations seen.

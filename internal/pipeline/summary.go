@@ -60,6 +60,21 @@ type UnknownASIDs struct {
 	Examples  []string `json:"examples"`
 }
 
+// dispositionTally counts messages by disposition: an array, not the
+// map of Summary.Messages, as every message of the month is counted.
+type dispositionTally []int
+
+func newDispositionTally() dispositionTally {
+	return make(dispositionTally, len(spine.Dispositions()))
+}
+
+// addMessages adds the counts of t to s.Messages.
+func (s *Summary) addMessages(t dispositionTally) {
+	for d, n := range t {
+		s.Messages[spine.Disposition(d).String()] += n
+	}
+}
+
 func newSummary() *Summary {
 	s := &Summary{
 		Messages:       make(map[string]int),
@@ -72,11 +87,14 @@ func newSummary() *Summary {
 	return s
 }
 
-// add counts one classified conversation.
-func (s *Summary) add(c *spine.Classification) {
+// add counts one classified conversation, its messages in t (folded into
+// s.Messages by addMessages).
+func (s *Summary) add(c *spine.Classification, t dispositionTally) {
 	s.Conversations++
 	for _, d := range c.Disposition {
-		s.Messages[d.String()]++
+		if int(d) < len(t) {
+			t[d]++
+		}
 	}
 	switch c.Skip {
 	case spine.SkipNoRequest:
