@@ -169,6 +169,9 @@ func (r *Reader) next(first bool) ([][]byte, *csv.ParseError, error) {
 		body := line
 		if n := len(body); n > 0 && body[n-1] == '\n' {
 			body = body[:n-1]
+			if n > 1 && body[n-2] == '\r' { // a CRLF line ending
+				body = body[:n-2]
+			}
 		}
 		if len(line) == 1 && line[0] == '\n' {
 			r.nextLine = r.line + 1

@@ -295,3 +295,24 @@ func TestParseErrorFormat(t *testing.T) {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }
+
+// TestCRLFSameAsLF: a CRLF line ending reads exactly as LF, on the fast
+// path and on encoding/csv's, quoted last fields included.
+func TestCRLFSameAsLF(t *testing.T) {
+	lines := []string{
+		strings.TrimSuffix(row, "\n"),
+		`"2019-12-01T08:41:48.337+0000","c","g","` + ack + `","003456789123","123456789123","guid-0","NONE","A","B"`,
+		`2019-12-01T08:41:48.337+0000,c,g,` + ack + `,003456789123,123456789123,guid-0,NONE,"A","B ""x"""`,
+		`2019-12-01T08:41:48.337+0000,c,g,` + ack + `,003456789123,123456789123,guid-0,NONE,,`,
+	}
+	for _, l := range lines {
+		lf := readAll(t, gz(t, header+l+"\n"+l+"\n"))
+		crlf := readAll(t, gz(t, strings.ReplaceAll(header, "\n", "\r\n")+l+"\r\n"+l+"\r\n"))
+		if lf.err != nil || crlf.err != nil || len(lf.msgs) != 2 {
+			t.Fatalf("%s: LF %d msgs %v, CRLF %v", l, len(lf.msgs), lf.err, crlf.err)
+		}
+		if d := cmp.Diff(lf.msgs, crlf.msgs); d != "" {
+			t.Errorf("%s: CRLF reads differently (-LF +CRLF):\n%s", l, d)
+		}
+	}
+}
