@@ -12,7 +12,7 @@ import (
 // the parser; chunks is how many it may fill ahead.
 const (
 	chunkSize = bufferSize
-	chunks    = 8
+	chunks    = 32
 )
 
 // errLineTooLong is what lineSource returns for a line over its limit.
