@@ -39,7 +39,7 @@ func newSettings() *settings {
 	s.anchor = add("date-anchor", "DATE_ANCHOR", `ISO-8601 datetime meaning "now"; the metric month is the month before its month`, true)
 	s.cutoff = add("cutoff-days", "CONVERSATION_CUTOFF_DAYS", "drop messages more than this many whole days after a conversation's first; 0 or unset: no cutoff", false)
 	s.endpoint = add("s3-endpoint-url", "S3_ENDPOINT_URL", "S3 endpoint for S3-compatible stores (path-style addressing)", false)
-	s.maxRejected = add("max-rejected-fraction", "MAX_REJECTED_FRACTION", "fail when more than this fraction of the rows read is rejected (default 0.001)", false)
+	s.maxRejected = add("max-rejected-fraction", "MAX_REJECTED_FRACTION", fmt.Sprintf("fail when more than this fraction of the rows read is rejected (default %g)", pipeline.DefaultMaxRejectedFraction), false)
 	s.maxRejected.value = strconv.FormatFloat(pipeline.DefaultMaxRejectedFraction, 'g', -1, 64)
 	return s
 }
