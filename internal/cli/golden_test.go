@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/parquet-go/parquet-go"
@@ -115,24 +114,6 @@ func compareJSON(t *testing.T, wantPath, gotPath string) {
 	}
 }
 
-// goldenRow reads transfers.parquet back, independently of the writer's own
-// row type.
-type goldenRow struct {
-	ConversationID         *string    `parquet:"conversation_id,optional"`
-	SLADuration            *uint64    `parquet:"sla_duration,optional"`
-	RequestingASID         *string    `parquet:"requesting_practice_asid,optional"`
-	SendingASID            *string    `parquet:"sending_practice_asid,optional"`
-	RequestingSupplier     *string    `parquet:"requesting_supplier,optional"`
-	SendingSupplier        *string    `parquet:"sending_supplier,optional"`
-	SenderErrorCodes       []*int64   `parquet:"sender_error_codes,optional,list" parquet-element:",optional"`
-	FinalErrorCodes        []*int64   `parquet:"final_error_codes,optional,list" parquet-element:",optional"`
-	IntermediateErrorCodes []*int64   `parquet:"intermediate_error_codes,optional,list" parquet-element:",optional"`
-	Status                 *string    `parquet:"status,optional"`
-	FailureReason          *string    `parquet:"failure_reason,optional"`
-	DateRequested          *time.Time `parquet:"date_requested,optional,timestamp(microsecond:local)"`
-	DateCompleted          *time.Time `parquet:"date_completed,optional,timestamp(microsecond:local)"`
-}
-
 var goldenColumns = []string{"conversation_id", "sla_duration", "requesting_practice_asid", "sending_practice_asid",
 	"requesting_supplier", "sending_supplier", "sender_error_codes", "final_error_codes", "intermediate_error_codes",
 	"status", "failure_reason", "date_requested", "date_completed"}
@@ -162,33 +143,8 @@ func compareParquet(t *testing.T, path string, want any) {
 	if d := cmp.Diff(goldenColumns, names); d != "" {
 		t.Errorf("columns (-want +got):\n%s", d)
 	}
-	rows := make([]goldenRow, pf.NumRows())
-	r := parquet.NewGenericReader[goldenRow](pf)
-	if n, err := r.Read(rows); int64(n) != pf.NumRows() && err != nil {
-		t.Fatalf("read %d of %d rows: %v", n, pf.NumRows(), err)
-	}
-	cols := map[string][]any{}
-	for _, row := range rows {
-		add := func(k string, v any) { cols[k] = append(cols[k], v) }
-		add("conversation_id", str(row.ConversationID))
-		if row.SLADuration != nil {
-			add("sla_duration", float64(*row.SLADuration))
-		} else {
-			add("sla_duration", nil)
-		}
-		add("requesting_practice_asid", str(row.RequestingASID))
-		add("sending_practice_asid", str(row.SendingASID))
-		add("requesting_supplier", str(row.RequestingSupplier))
-		add("sending_supplier", str(row.SendingSupplier))
-		add("sender_error_codes", list(row.SenderErrorCodes))
-		add("final_error_codes", list(row.FinalErrorCodes))
-		add("intermediate_error_codes", list(row.IntermediateErrorCodes))
-		add("status", str(row.Status))
-		add("failure_reason", str(row.FailureReason))
-		add("date_requested", stamp(row.DateRequested))
-		add("date_completed", stamp(row.DateCompleted))
-	}
-	if len(rows) == 0 {
+	cols := outputtest.Columns(outputtest.ReadRows(t, path))
+	if len(cols) == 0 {
 		for _, c := range goldenColumns {
 			cols[c] = []any{}
 		}
@@ -219,30 +175,4 @@ func compareParquet(t *testing.T, path string, want any) {
 	if d := cmp.Diff(want, duck); d != "" {
 		t.Errorf("transfers.parquet (DuckDB) differs from the reference (-want +got):\n%s", d)
 	}
-}
-
-func str(s *string) any {
-	if s == nil {
-		return nil
-	}
-	return *s
-}
-
-func list(l []*int64) []any {
-	out := []any{}
-	for _, v := range l {
-		if v == nil {
-			out = append(out, nil)
-		} else {
-			out = append(out, float64(*v))
-		}
-	}
-	return out
-}
-
-func stamp(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return t.UTC().Format("2006-01-02T15:04:05.000000")
 }

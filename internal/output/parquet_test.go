@@ -2,13 +2,11 @@ package output
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,23 +19,9 @@ import (
 	"github.com/nhsdigital/gp2gp/internal/spine"
 )
 
-// readRow is a row read back from transfers.parquet, with plain Go types
-// independent of transferRow's.
-type readRow struct {
-	ConversationID         *string  `parquet:"conversation_id,optional"`
-	SLADuration            *uint64  `parquet:"sla_duration,optional"`
-	RequestingASID         *string  `parquet:"requesting_practice_asid,optional"`
-	SendingASID            *string  `parquet:"sending_practice_asid,optional"`
-	RequestingSupplier     *string  `parquet:"requesting_supplier,optional"`
-	SendingSupplier        *string  `parquet:"sending_supplier,optional"`
-	SenderErrorCodes       []*int64 `parquet:"sender_error_codes,optional,list" parquet-element:",optional"`
-	FinalErrorCodes        []*int64 `parquet:"final_error_codes,optional,list" parquet-element:",optional"`
-	IntermediateErrorCodes []*int64 `parquet:"intermediate_error_codes,optional,list" parquet-element:",optional"`
-	Status                 *string  `parquet:"status,optional"`
-	FailureReason          *string  `parquet:"failure_reason,optional"`
-	DateRequested          *int64   `parquet:"date_requested,optional,timestamp(microsecond:local)"`
-	DateCompleted          *int64   `parquet:"date_completed,optional,timestamp(microsecond:local)"`
-}
+// readRow is a row read back from transfers.parquet, independent of the
+// writer's own row type.
+type readRow = outputtest.Row
 
 func ptrTo[T any](v T) *T { return &v }
 
@@ -358,60 +342,11 @@ func TestWriteTransfersDuckDB(t *testing.T) {
 			if d.Rows != len(c.want) {
 				t.Errorf("DuckDB read %d rows, want %d", d.Rows, len(c.want))
 			}
-			if diff := cmp.Diff(duckDBColumns(c.want), d.Columns); diff != "" {
+			if diff := cmp.Diff(outputtest.Columns(c.want), d.Columns); diff != "" {
 				t.Errorf("DuckDB values (-want +got):\n%s", diff)
 			}
 		})
 	}
-}
-
-// duckDBColumns is how pqdump prints rows: {column: [values]}.
-func duckDBColumns(rows []readRow) map[string][]any {
-	str := func(s *string) any {
-		if s == nil {
-			return nil
-		}
-		return *s
-	}
-	list := func(l []*int64) any {
-		out := []any{}
-		for _, e := range l {
-			if e == nil {
-				out = append(out, nil)
-			} else {
-				out = append(out, json.Number(strconv.FormatInt(*e, 10)))
-			}
-		}
-		return out
-	}
-	timestamp := func(us *int64) any {
-		if us == nil {
-			return nil
-		}
-		return time.UnixMicro(*us).UTC().Format("2006-01-02T15:04:05.000000")
-	}
-	cols := map[string][]any{}
-	add := func(name string, v any) { cols[name] = append(cols[name], v) }
-	for _, r := range rows {
-		add("conversation_id", str(r.ConversationID))
-		if r.SLADuration == nil {
-			add("sla_duration", nil)
-		} else {
-			add("sla_duration", json.Number(strconv.FormatUint(*r.SLADuration, 10)))
-		}
-		add("requesting_practice_asid", str(r.RequestingASID))
-		add("sending_practice_asid", str(r.SendingASID))
-		add("requesting_supplier", str(r.RequestingSupplier))
-		add("sending_supplier", str(r.SendingSupplier))
-		add("sender_error_codes", list(r.SenderErrorCodes))
-		add("final_error_codes", list(r.FinalErrorCodes))
-		add("intermediate_error_codes", list(r.IntermediateErrorCodes))
-		add("status", str(r.Status))
-		add("failure_reason", str(r.FailureReason))
-		add("date_requested", timestamp(r.DateRequested))
-		add("date_completed", timestamp(r.DateCompleted))
-	}
-	return cols
 }
 
 // schemaElement is one node of the Parquet schema as the footer stores it.
