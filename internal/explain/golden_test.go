@@ -2,9 +2,7 @@ package explain_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"os"
@@ -55,23 +53,10 @@ var families = []string{
 // firstOfFamily reads the case's manifest: family → first conversation id.
 func firstOfFamily(t *testing.T, dir string) map[string]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, "manifest.csv.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(zr).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	first := map[string]string{}
-	for _, r := range rows[1:] {
-		if _, ok := first[r[1]]; !ok {
-			first[r[1]] = r[0]
+	for _, r := range outputtest.Manifest(t, dir) {
+		if _, ok := first[r.Family]; !ok {
+			first[r.Family] = r.ConversationID
 		}
 	}
 	return first

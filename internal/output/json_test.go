@@ -2,11 +2,8 @@ package output
 
 import (
 	"bytes"
-	"compress/gzip"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -19,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nhsdigital/gp2gp/internal/metrics"
+	"github.com/nhsdigital/gp2gp/internal/output/outputtest"
 	"github.com/nhsdigital/gp2gp/internal/spine"
 )
 
@@ -248,25 +246,13 @@ func loadGoldenTransfers(t *testing.T, dir, path string) []spine.Transfer {
 // has a manifest.
 func loadManifest(t *testing.T, dir string) map[string]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, "manifest.csv.gz"))
-	if errors.Is(err, fs.ErrNotExist) {
+	rows := outputtest.Manifest(t, dir)
+	if rows == nil {
 		return nil
 	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(zr).ReadAll()
-	if err != nil || len(rows) == 0 || rows[0][0] != "conversation_id" || rows[0][1] != "family" {
-		t.Fatalf("read manifest of %s: %v", dir, err)
-	}
 	families := make(map[string]string, len(rows))
-	for _, r := range rows[1:] {
-		families[r[0]] = r[1]
+	for _, r := range rows {
+		families[r.ConversationID] = r.Family
 	}
 	return families
 }
