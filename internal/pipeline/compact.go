@@ -40,38 +40,53 @@ const (
 	formUUID = 1
 )
 
-// hexVal maps an upper-case hex digit to its value, anything else to 0xff.
-var hexVal = func() (t [256]byte) {
-	for i := range t {
-		t[i] = 0xff
-	}
-	for i := byte(0); i < 10; i++ {
-		t['0'+i] = i
-	}
-	for i := byte(0); i < 6; i++ {
-		t['A'+i] = 10 + i
-	}
-	return t
-}()
-
 const upperHex = "0123456789ABCDEF"
 
-// uuidDigits are the positions of the hex digit pairs of a UUID's text.
-var uuidDigits = [16]int{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
-
 // parseUUID reads a canonical upper-case UUID (8-4-4-4-12 hex digits).
+//
+// It decodes eight digits at a time in a 64-bit word rather than looking
+// each up in a table: every row has a GUID and most a ref and a
+// conversation id, so this is on the hot path of reading.
 func parseUUID(b []byte) (u [16]byte, ok bool) {
 	if len(b) != 36 || b[8] != '-' || b[13] != '-' || b[18] != '-' || b[23] != '-' {
 		return u, false
 	}
 	b = b[:36]
-	var bad byte
-	for j, i := range uuidDigits {
-		hi, lo := hexVal[b[i]], hexVal[b[i+1]]
-		bad |= hi | lo
-		u[j] = hi<<4 | lo
-	}
-	return u, bad&0xf0 == 0
+	le := binary.LittleEndian
+	w0, ok0 := hex8(le.Uint64(b[0:]))
+	w1, ok1 := hex8(uint64(le.Uint32(b[9:])) | uint64(le.Uint32(b[14:]))<<32)
+	w2, ok2 := hex8(uint64(le.Uint32(b[19:])) | uint64(le.Uint32(b[24:]))<<32)
+	w3, ok3 := hex8(le.Uint64(b[28:]))
+	le.PutUint32(u[0:], w0)
+	le.PutUint32(u[4:], w1)
+	le.PutUint32(u[8:], w2)
+	le.PutUint32(u[12:], w3)
+	return u, ok0 && ok1 && ok2 && ok3
+}
+
+// hex8 decodes eight upper-case hex digits, loaded little-endian into w
+// (the first digit in the low byte), into four bytes, returned
+// little-endian (the first two digits in the low byte). It reports false
+// if any byte is not a digit 0-9 or A-F.
+func hex8(w uint64) (uint32, bool) {
+	const (
+		lo = 0x0101010101010101
+		hi = 0x8080808080808080
+	)
+	// For bytes under 0x80, adding 0x80-c sets a byte's high bit exactly
+	// when the byte is >= c, without carrying into the next byte.
+	digit := (w + (0x80-'0')*lo) &^ (w + (0x80-'9'-1)*lo)
+	letter := (w + (0x80-'A')*lo) &^ (w + (0x80-'F'-1)*lo)
+	valid := w&hi == 0 && (digit|letter)&hi == hi
+	// A digit's value is its low nibble; a letter's (0x41..0x46) its low
+	// nibble + 9. Bit 6 tells letters apart.
+	v := w&(0x0f*lo) + (w>>6)&lo*9
+	// Pair the nibbles: byte 2j becomes digit 2j << 4 | digit 2j+1.
+	v = (v<<4 | v>>8) & 0x00ff00ff00ff00ff
+	// Gather bytes 0, 2, 4, 6.
+	v = (v | v>>8) & 0x0000ffff0000ffff
+	v = (v | v>>16) & 0xffffffff
+	return uint32(v), valid
 }
 
 // appendUUIDText appends the canonical text of u.

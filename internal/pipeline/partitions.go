@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/nhsdigital/gp2gp/internal/spine"
 	"github.com/nhsdigital/gp2gp/internal/spinelog"
@@ -22,8 +21,9 @@ const spillChunk = 64 << 10
 // partitions holds the compact records of a run (see compact.go), in
 // memory or, when dir is set, in one file per partition under dir.
 type partitions struct {
-	size    uint32 // conversations per partition
-	dir     string // "" keeps the records in memory
+	size    uint32       // conversations per partition
+	dir     string       // "" keeps the records in memory
+	spill   *spillWriter // writes the partitions' files when dir is set
 	parts   []*partition
 	convs   *convIndex
 	nconv   int // conversations, once the index is released
@@ -34,12 +34,15 @@ type partitions struct {
 
 type partition struct {
 	buf  []byte
-	f    *os.File
 	last spine.Time // time of the previous record
 }
 
 func newPartitions(size int, dir string) *partitions {
-	return &partitions{size: uint32(size), dir: dir, convs: newConvIndex(), strs: newInterner()}
+	ps := &partitions{size: uint32(size), dir: dir, convs: newConvIndex(), strs: newInterner()}
+	if dir != "" {
+		ps.spill = startSpillWriter(dir)
+	}
+	return ps
 }
 
 // add appends one row to its conversation's partition.
@@ -101,21 +104,12 @@ func (ps *partitions) add(row *spinelog.Row) error {
 	return nil
 }
 
-// flush writes partition k's buffer to its file.
+// flush queues partition k's buffer for writing to its file.
 func (ps *partitions) flush(k int) error {
 	p := ps.parts[k]
-	if p.f == nil {
-		f, err := os.Create(filepath.Join(ps.dir, fmt.Sprintf("part-%06d", k)))
-		if err != nil {
-			return fmt.Errorf("spill: %w", err)
-		}
-		p.f = f
-	}
-	if _, err := p.f.Write(p.buf); err != nil {
-		return fmt.Errorf("spill: %w", err)
-	}
-	p.buf = p.buf[:0]
-	return nil
+	buf, err := ps.spill.send(k, p.buf)
+	p.buf = buf
+	return err
 }
 
 // finish writes what is buffered and closes the files.
@@ -124,16 +118,12 @@ func (ps *partitions) finish() error {
 		return nil
 	}
 	for k, p := range ps.parts {
-		if err := ps.flush(k); err != nil {
+		if err := ps.flush(k); err != nil { // creates the file, if still missing
 			return err
 		}
 		p.buf = nil
-		if err := p.f.Close(); err != nil {
-			return fmt.Errorf("spill: %w", err)
-		}
-		p.f = nil
 	}
-	return nil
+	return ps.spill.close()
 }
 
 // load returns the records of partition k and forgets them. A spilled
@@ -147,7 +137,7 @@ func (ps *partitions) load(k int, buf []byte) ([]byte, error) {
 		p.buf = nil
 		return b, nil
 	}
-	name := filepath.Join(ps.dir, fmt.Sprintf("part-%06d", k))
+	name := partitionFile(ps.dir, k)
 	b, err := readFileInto(name, buf)
 	if err != nil {
 		return nil, fmt.Errorf("read spilled partition: %w", err)
@@ -185,11 +175,10 @@ func (ps *partitions) conversations() int {
 // release drops the conversation index, no longer needed once every row is in.
 func (ps *partitions) release() { ps.nconv, ps.convs = int(ps.convs.n), nil }
 
-// closeFiles closes any file still open (after a failure).
+// closeFiles stops the spill writer and closes any file still open
+// (after a failure).
 func (ps *partitions) closeFiles() {
-	for _, p := range ps.parts {
-		if p.f != nil {
-			p.f.Close()
-		}
+	if ps.spill != nil {
+		ps.spill.close()
 	}
 }
