@@ -72,3 +72,30 @@ func FuzzParseTime(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTimeCache checks that parsing a timestamp after another, through the
+// cache of the previous one's date, hour and minute, gives exactly what
+// parseTime gives.
+func FuzzTimeCache(f *testing.F) {
+	for _, p := range [][2]string{
+		{"2019-12-01T08:41:48.337+0000", "2019-12-01T08:41:59.9+0000"},
+		{"2019-12-01T08:41:48.337+0000", "2019-12-01T08:41:60.000+0000"},
+		{"2019-12-01T08:41:48.337+0000", "2019-12-01T08:41:4x.000+0000"},
+		{"2019-12-01T08:41:48.337+0000", "2019-12-01T08:41:48.+0000"},
+		{"2019-12-01T08:41:48.337+0000", "2019-12-01T08:41:48.1234567 BST"},
+		{"2019-12-01T08:41:48.337+0000", "2019-12-01T08:41:48"},
+		{"2019-12-01T08:41:48.337+0000", "2019-12-01T08:41-48.337+0000"},
+		{"2020-02-29 23:59:00Z", "2020-02-29 23:59:01-05:30"},
+	} {
+		f.Add(p[0], p[1])
+	}
+	f.Fuzz(func(t *testing.T, first, second string) {
+		var c timeCache
+		c.parse([]byte(first))
+		got, gotReason := c.parse([]byte(second))
+		want, wantReason := parseTime(second)
+		if got != want || gotReason != wantReason {
+			t.Fatalf("after %q, parse(%q) = %d, %q; parseTime: %d, %q", first, second, got, gotReason, want, wantReason)
+		}
+	})
+}

@@ -54,6 +54,7 @@ type Reader struct {
 	// validUTF8 is true when the current record is known to be valid
 	// UTF-8 as a whole, sparing the check of each field.
 	validUTF8 bool
+	times     timeCache
 	records   atomic.Int64
 	accepted  atomic.Int64
 	rejected  atomic.Int64

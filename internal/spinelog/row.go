@@ -88,7 +88,7 @@ func (r *Reader) decode(rec [][]byte, line int, row *Row) error {
 		f[c], present[c] = v, true
 	}
 
-	t, reason := parseTime(string(f[colTime]))
+	t, reason := r.times.parse(f[colTime])
 	if reason != "" {
 		return r.fieldError(line, colTime, string(f[colTime]), reason)
 	}
