@@ -106,10 +106,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		sum.Inputs = append(sum.Inputs, is)
-		sum.RowsRead += is.RowsRead
-		sum.RowsAccepted += is.RowsAccepted
-		sum.RowsRejected += is.RowsRejected
+		sum.addInput(is)
 		rejected = append(rejected, rej...)
 	}
 	if err := ps.finish(); err != nil {
@@ -153,34 +150,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	national := nationalC.Metrics()
 	sum.UnknownRequestingASIDs = unknownASIDs(practice)
 
-	generatedOn := cfg.now().UTC()
-	sum.GeneratedOn = output.FormatGeneratedOn(generatedOn)
-	files := []outputFile{
-		{PracticeMetricsFile, func(w io.Writer) error { return output.WritePracticeMetrics(w, practice, generatedOn) }},
-		{NationalMetricsFile, func(w io.Writer) error { return output.WriteNationalMetrics(w, national, generatedOn) }},
-		{RejectedRowsFile, func(w io.Writer) error { return writeRejected(w, rejected) }},
-	}
 	cfg.phase("encode")
 	prog.publishing()
-	encoded, err := encode(files)
+	encoded, err := encodeOutputs(&cfg, sum, start, transfersFile, practice, national, rejected)
 	if err != nil {
 		return nil, err
 	}
-	encoded = append([]encodedFile{transfersFile}, encoded...)
-	sum.ElapsedSeconds = time.Since(start).Seconds()
-	summaryJSON, err := json.MarshalIndent(sum, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("encode %s: %w", RunSummaryFile, err)
-	}
-	encoded = append(encoded, encodedFile{name: RunSummaryFile, data: append(summaryJSON, '\n')})
-	if !cfg.NoReport {
-		html, err := renderReport(encoded)
-		if err != nil {
-			return nil, err
-		}
-		encoded = append(encoded, encodedFile{name: ReportFile, data: html})
-	}
-
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
@@ -295,6 +270,38 @@ type encodedFile struct {
 	name string
 	data []byte
 	file string
+}
+
+// encodeOutputs renders every output but transfers.parquet (already
+// encoded) in memory, in publishing order: transfers, the metrics, the
+// rejected rows, the run summary and the report.
+func encodeOutputs(cfg *Config, sum *Summary, start time.Time, transfers encodedFile,
+	practice metrics.PracticeMetrics, national metrics.NationalMetrics, rejected []*spinelog.ParseError) ([]encodedFile, error) {
+	generatedOn := cfg.now().UTC()
+	sum.GeneratedOn = output.FormatGeneratedOn(generatedOn)
+	encoded, err := encode([]outputFile{
+		{PracticeMetricsFile, func(w io.Writer) error { return output.WritePracticeMetrics(w, practice, generatedOn) }},
+		{NationalMetricsFile, func(w io.Writer) error { return output.WriteNationalMetrics(w, national, generatedOn) }},
+		{RejectedRowsFile, func(w io.Writer) error { return writeRejected(w, rejected) }},
+	})
+	if err != nil {
+		return nil, err
+	}
+	encoded = append([]encodedFile{transfers}, encoded...)
+	sum.ElapsedSeconds = time.Since(start).Seconds()
+	summaryJSON, err := json.MarshalIndent(sum, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", RunSummaryFile, err)
+	}
+	encoded = append(encoded, encodedFile{name: RunSummaryFile, data: append(summaryJSON, '\n')})
+	if !cfg.NoReport {
+		html, err := renderReport(encoded)
+		if err != nil {
+			return nil, err
+		}
+		encoded = append(encoded, encodedFile{name: ReportFile, data: html})
+	}
+	return encoded, nil
 }
 
 // encode renders every output in memory, so that nothing is written unless

@@ -87,6 +87,14 @@ func newSummary() *Summary {
 	return s
 }
 
+// addInput adds one input file's row counts.
+func (s *Summary) addInput(in InputSummary) {
+	s.Inputs = append(s.Inputs, in)
+	s.RowsRead += in.RowsRead
+	s.RowsAccepted += in.RowsAccepted
+	s.RowsRejected += in.RowsRejected
+}
+
 // add counts one classified conversation, its messages in t (folded into
 // s.Messages by addMessages).
 func (s *Summary) add(c *spine.Classification, t dispositionTally) {
