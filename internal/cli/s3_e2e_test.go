@@ -159,12 +159,7 @@ func TestS3E2E(t *testing.T) {
 		}
 		for i, tt := range tests {
 			t.Run(tt.input, func(t *testing.T) {
-				spineB, orgB, outB := bucketNames(fmt.Sprintf("m%d", i))
-				for _, b := range []string{spineB, orgB, outB} {
-					srv.CreateBucket(t, b)
-				}
-				uploadDir(t, srv, filepath.Join(golden, "reference-e2e", "spine"), spineB, "")
-				uploadDir(t, srv, filepath.Join(golden, "reference-e2e", "org"), orgB, "")
+				spineB, orgB, outB := seedReferenceE2E(t, srv, golden, fmt.Sprintf("m%d", i))
 				bucket := []string{spineB, orgB}[tt.bucket]
 				deleteObject(t, srv, bucket, tt.key)
 
@@ -186,12 +181,7 @@ func TestS3E2E(t *testing.T) {
 	})
 
 	t.Run("wrong credentials", func(t *testing.T) {
-		spineB, orgB, outB := bucketNames("c")
-		for _, b := range []string{spineB, orgB, outB} {
-			srv.CreateBucket(t, b)
-		}
-		uploadDir(t, srv, filepath.Join(golden, "reference-e2e", "spine"), spineB, "")
-		uploadDir(t, srv, filepath.Join(golden, "reference-e2e", "org"), orgB, "")
+		spineB, orgB, outB := seedReferenceE2E(t, srv, golden, "c")
 		res := runBinary(t, bin, srv, s3Run{
 			spine: spineB, org: orgB, out: outB, endpoint: srv.URL, anchor: "2020-01-30T18:44:49Z",
 			extraEnv: []string{"AWS_SECRET_ACCESS_KEY=not-the-secret"},
@@ -224,12 +214,7 @@ func TestS3E2E(t *testing.T) {
 		gc := cases["reference-e2e"]
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				spineB, orgB, outB := bucketNames(fmt.Sprintf("t%d", i))
-				for _, b := range []string{spineB, orgB, outB} {
-					srv.CreateBucket(t, b)
-				}
-				uploadDir(t, srv, filepath.Join(golden, "reference-e2e", "spine"), spineB, "")
-				uploadDir(t, srv, filepath.Join(golden, "reference-e2e", "org"), orgB, "")
+				spineB, orgB, outB := seedReferenceE2E(t, srv, golden, fmt.Sprintf("t%d", i))
 				proxy := s3test.StartFaultyProxy(t, srv.URL, tt.failFirst, tt.status)
 				res := runBinary(t, bin, srv, s3Run{
 					spine: spineB, org: orgB, out: outB, endpoint: proxy.URL,
@@ -476,4 +461,17 @@ func closedAddr(t *testing.T) string {
 	addr := l.Addr().String()
 	l.Close()
 	return addr
+}
+
+// seedReferenceE2E creates the spine, organisation and output buckets named
+// by suffix and uploads the reference's e2e inputs into the first two.
+func seedReferenceE2E(t *testing.T, srv *s3test.Server, golden, suffix string) (spineB, orgB, outB string) {
+	t.Helper()
+	spineB, orgB, outB = bucketNames(suffix)
+	for _, b := range []string{spineB, orgB, outB} {
+		srv.CreateBucket(t, b)
+	}
+	uploadDir(t, srv, filepath.Join(golden, "reference-e2e", "spine"), spineB, "")
+	uploadDir(t, srv, filepath.Join(golden, "reference-e2e", "org"), orgB, "")
+	return spineB, orgB, outB
 }
