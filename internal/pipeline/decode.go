@@ -68,6 +68,10 @@ type recordReader struct {
 }
 
 func (r *recordReader) uvarint() uint64 {
+	if r.off < len(r.b) && r.b[r.off] < 0x80 { // most are one byte
+		r.off++
+		return uint64(r.b[r.off-1])
+	}
 	v, n := binary.Uvarint(r.b[r.off:])
 	if n <= 0 {
 		r.err, r.off = true, len(r.b)
@@ -77,14 +81,13 @@ func (r *recordReader) uvarint() uint64 {
 	return v
 }
 
+// varint reads a zig-zag varint, as binary.AppendVarint writes.
 func (r *recordReader) varint() int64 {
-	v, n := binary.Varint(r.b[r.off:])
-	if n <= 0 {
-		r.err, r.off = true, len(r.b)
-		return 0
+	ux := r.uvarint()
+	if ux&1 != 0 {
+		return ^int64(ux >> 1)
 	}
-	r.off += n
-	return v
+	return int64(ux >> 1)
 }
 
 func (r *recordReader) byte() byte {

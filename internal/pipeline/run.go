@@ -225,16 +225,14 @@ func readLog(ctx context.Context, b *store.Bucket, key, input string, ps *partit
 	var rejected []*spinelog.ParseError
 	var row spinelog.Row
 	for n := 0; ; n++ {
-		err := lr.ReadRow(&row)
-		if err == io.EOF {
-			break
-		}
-		var pe *spinelog.ParseError
-		if errors.As(err, &pe) {
-			rejected = append(rejected, pe)
-			continue
-		}
-		if err != nil {
+		if err := lr.ReadRow(&row); err != nil {
+			if err == io.EOF {
+				break
+			}
+			if pe, ok := errors.AsType[*spinelog.ParseError](err); ok {
+				rejected = append(rejected, pe)
+				continue
+			}
 			return is, nil, fmt.Errorf("%s %s: %w", input, b.URL(key), err)
 		}
 		if err := ps.add(&row); err != nil {

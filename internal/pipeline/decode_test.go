@@ -1,0 +1,129 @@
+package pipeline
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/nhsdigital/gp2gp/internal/spine"
+	"github.com/nhsdigital/gp2gp/internal/spinelog"
+)
+
+// TestRecordRoundTrip adds awkward rows to partitions, in memory and
+// spilled, and checks that decoding gives back every message, grouped by
+// conversation in first-seen order, each conversation's in input order:
+// UUID and other ids, long raw GUIDs and refs (records of several hundred
+// bytes, whose size takes more than one byte), empty refs, absent and
+// present suppliers, error codes of every sign, values that are not
+// interned, times going backwards.
+func TestRecordRoundTrip(t *testing.T) {
+	const uuidA, uuidB = "49DA8567-F256-9635-A14D-8A3275899B9D", "0A2849B0-9C31-7281-928A-03E396195DE8"
+	long := strings.Repeat("g", 300)
+	rows := []spinelog.Row{
+		{Time: 100, ConversationID: []byte(uuidA), GUID: []byte(uuidA), Interaction: []byte(spine.RequestStartedID), Sender: []byte("000012345678"), Recipient: []byte("987654321000"), ToSystem: []byte("EMIS"), HasToSystem: true},
+		{Time: 90, ConversationID: []byte("conv-b"), GUID: []byte(long), Interaction: []byte("urn:other"), Sender: []byte("x-not-numeric"), Recipient: []byte(""), MessageRef: []byte(long + "r")},
+		{Time: 120, ConversationID: []byte(uuidA), GUID: []byte(uuidB), Interaction: []byte(spine.AcknowledgementID), Sender: []byte("987654321000"), Recipient: []byte("000012345678"), MessageRef: []byte(uuidA), Error: spine.Code(0), FromSystem: []byte("SystmOne"), HasFromSystem: true},
+		{Time: 1 << 50, ConversationID: []byte("lower-" + strings.ToLower(uuidB)), GUID: []byte(strings.ToLower(uuidB)), Interaction: []byte(spine.COPCID), Sender: []byte("1"), Recipient: []byte("2"), MessageRef: []byte("NotAUUID"), Error: spine.Code(-99999999999)},
+		{Time: -5, ConversationID: []byte("conv-b"), GUID: []byte("g2"), Interaction: []byte(spine.RequestCompletedID), Sender: []byte("1"), Recipient: []byte("2"), Error: spine.Code(1 << 40), ToSystem: []byte(""), HasToSystem: true, FromSystem: []byte(long), HasFromSystem: true},
+		{Time: 7, ConversationID: []byte(uuidA), GUID: []byte(uuidA), Interaction: []byte(spine.RequestStartedID), Sender: []byte("000012345678"), Recipient: []byte("987654321000")},
+	}
+	// want: conversations in first-seen order, messages in input order.
+	var want []spine.Conversation
+	index := map[string]int{}
+	for i := range rows {
+		m := message(&rows[i])
+		k, ok := index[m.ConversationID]
+		if !ok {
+			k = len(want)
+			index[m.ConversationID] = k
+			want = append(want, spine.Conversation{ID: m.ConversationID})
+		}
+		want[k].Messages = append(want[k].Messages, m)
+	}
+
+	for _, size := range []int{1, 2, DefaultPartitionSize} {
+		for _, dir := range []string{"", t.TempDir()} {
+			ps := newPartitions(size, dir)
+			for i := range rows {
+				if err := ps.add(&rows[i]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := ps.finish(); err != nil {
+				t.Fatal(err)
+			}
+			d := decoder{strs: ps.strs.values}
+			var got []spine.Conversation
+			for k := range ps.parts {
+				data, err := ps.load(k, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := d.decode(data); err != nil {
+					t.Fatalf("partition %d: %v", k, err)
+				}
+				for c := range d.conversations() {
+					conv := d.conversation(c, nil)
+					for i := range conv.Messages {
+						conv.Messages[i].GUID = storedText(conv.Messages[i].GUID)
+						conv.Messages[i].MessageRef = storedText(conv.Messages[i].MessageRef)
+					}
+					got = append(got, conv)
+				}
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("size %d, spilled %v: decoded conversations differ (-want +got):\n%s", size, dir != "", diff)
+			}
+		}
+	}
+}
+
+// storedText is the text of a GUID or ref as the decoder gives it.
+func storedText(s string) string {
+	if len(s) == 17 && s[0] == uuidMark {
+		return string(appendUUIDText(nil, []byte(s[1:])))
+	}
+	return s
+}
+
+// message is the row as a spine.Message.
+func message(r *spinelog.Row) spine.Message {
+	m := spine.Message{Time: r.Time, ConversationID: string(r.ConversationID), GUID: string(r.GUID),
+		Interaction: string(r.Interaction), Sender: string(r.Sender), Recipient: string(r.Recipient),
+		MessageRef: string(r.MessageRef), Error: r.Error}
+	if r.HasToSystem {
+		m.ToSystem = spine.Str(string(r.ToSystem))
+	}
+	if r.HasFromSystem {
+		m.FromSystem = spine.Str(string(r.FromSystem))
+	}
+	return m
+}
+
+// TestDecodeCorrupt checks that a truncated partition is reported and that
+// damaged bytes anywhere give an error or records, never a panic.
+func TestDecodeCorrupt(t *testing.T) {
+	row := spinelog.Row{Time: 100, ConversationID: []byte("c"), GUID: []byte("g"), Interaction: []byte(spine.RequestStartedID), Sender: []byte("1"), Recipient: []byte("2")}
+	ps := newPartitions(DefaultPartitionSize, "")
+	for range 3 {
+		if err := ps.add(&row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	good := ps.parts[0].buf
+	d := decoder{strs: ps.strs.values}
+	if err := d.decode(good); err != nil {
+		t.Fatalf("intact partition: %v", err)
+	}
+	if err := d.decode(good[:len(good)-1]); err == nil {
+		t.Error("a partition cut inside its last record decoded without error")
+	}
+	for i := range good {
+		for _, v := range []byte{0, 1, 0x7f, 0x80, 0xff} {
+			bad := append([]byte(nil), good...)
+			bad[i] = v
+			_ = d.decode(bad) // must not panic
+		}
+	}
+}
