@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -30,6 +31,7 @@ func benchCmd(ctx context.Context, c *invocation, args []string) (int, error) {
 	sizes := fs.String("conversations", "100000,1000000", "comma-separated month sizes, in conversations")
 	huge := fs.Bool("huge", false, "also time a 5,000,000-conversation month (≈ 52 M rows, 3 GB gzipped)")
 	bin := fs.String("gp2gp", "", "gp2gp binary to time (default: this one)")
+	repeat := fs.Int("repeat", 1, "time the floor and the run this many times each, alternately, and report the medians\n(on a shared machine, where one timing can be off by 20%)")
 	if err := parseFlags(fs, args); err != nil {
 		return 0, err
 	}
@@ -40,6 +42,9 @@ func benchCmd(ctx context.Context, c *invocation, args []string) (int, error) {
 			return 0, usagef("--conversations %q: want positive integers separated by commas", *sizes)
 		}
 		ns = append(ns, n)
+	}
+	if *repeat < 1 {
+		return 0, usagef("--repeat %d: want at least 1", *repeat)
 	}
 	if *huge {
 		ns = append(ns, 5_000_000)
@@ -61,17 +66,10 @@ func benchCmd(ctx context.Context, c *invocation, args []string) (int, error) {
 		if err := m.ensure(ctx, c); err != nil {
 			return 0, err
 		}
-		c.log.Info("timing the floor", "conversations", n)
-		floor, csvBytes, err := m.floor()
+		r, err := m.time(ctx, c, exe, *repeat)
 		if err != nil {
 			return 0, err
 		}
-		c.log.Info("timing gp2gp run", "conversations", n)
-		r, err := m.run(ctx, exe)
-		if err != nil {
-			return 0, err
-		}
-		r.floor, r.csvBytes = floor, csvBytes
 		results = append(results, r)
 	}
 	writeBenchTable(c.stdout, results)
@@ -107,6 +105,51 @@ func (m benchMonth) ensure(ctx context.Context, c *invocation) error {
 	return os.WriteFile(done, nil, 0o644)
 }
 
+// time times the floor and the run alternately, rounds times each, and
+// returns the medians: the run's wall time, the floor and their ratio, each
+// the median of its own (so the ratio is of a floor and a run timed one
+// after the other); the peak RSS is the largest.
+func (m benchMonth) time(ctx context.Context, c *invocation, exe string, rounds int) (benchResult, error) {
+	var res benchResult
+	var floors, walls, ratios []float64
+	for i := range rounds {
+		c.log.Info("timing the floor", "conversations", m.conversations, "round", i+1)
+		floor, csvBytes, err := m.floor()
+		if err != nil {
+			return res, err
+		}
+		c.log.Info("timing gp2gp run", "conversations", m.conversations, "round", i+1)
+		r, err := m.run(ctx, exe)
+		if err != nil {
+			return res, err
+		}
+		c.log.Info("timed", "conversations", m.conversations, "round", i+1, "floor_s", floor.Seconds(),
+			"run_s", r.wall.Seconds(), "ratio", r.wall.Seconds()/floor.Seconds())
+		floors = append(floors, floor.Seconds())
+		walls = append(walls, r.wall.Seconds())
+		ratios = append(ratios, r.wall.Seconds()/floor.Seconds())
+		r.maxRSS = max(r.maxRSS, res.maxRSS)
+		res, res.csvBytes = r, csvBytes
+	}
+	res.floor = seconds(median(floors))
+	res.wall = seconds(median(walls))
+	res.ratio = median(ratios)
+	return res, nil
+}
+
+// median returns the middle of xs (the mean of the two middle ones for an
+// even count); it sorts xs.
+func median(xs []float64) float64 {
+	slices.Sort(xs)
+	n := len(xs)
+	if n%2 == 1 {
+		return xs[n/2]
+	}
+	return (xs[n/2-1] + xs[n/2]) / 2
+}
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
 // floor decompresses the logs as fast as the gzip library can, discarding
 // the CSV, and returns the time it took and the CSV bytes.
 func (m benchMonth) floor() (time.Duration, int64, error) {
@@ -139,7 +182,8 @@ type benchResult struct {
 	rows              int
 	gzBytes, csvBytes int64
 	floor, wall       time.Duration
-	maxRSS            int64 // bytes
+	ratio             float64 // wall/floor, or the median of several
+	maxRSS            int64   // bytes
 }
 
 // run times 'gp2gp run' on the month as a child process.
@@ -192,7 +236,7 @@ func writeBenchTable(w io.Writer, rs []benchResult) {
 		secs := r.wall.Seconds()
 		fmt.Fprintf(tw, "%d\t%d\t%.0f\t%.0f\t%.2f\t%.2f\t%.2f\t%.2fM\t%.0f\t%.0f\t\n",
 			r.conversations, r.rows, float64(r.gzBytes)/1e6, float64(r.csvBytes)/1e6,
-			r.floor.Seconds(), secs, secs/r.floor.Seconds(), float64(r.rows)/secs/1e6,
+			r.floor.Seconds(), secs, r.ratio, float64(r.rows)/secs/1e6,
 			float64(r.csvBytes)/1e6/secs, float64(r.maxRSS)/(1<<20))
 	}
 	tw.Flush()
