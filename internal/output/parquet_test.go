@@ -241,6 +241,13 @@ func TestWriteTransfersRoundTrip(t *testing.T) {
 // had no error code.
 func TestWriteTransfersNoNullLists(t *testing.T) {
 	in, want := roundTripTransfers()
+	t.Run("round-trip cases", func(t *testing.T) { checkListLevels(t, in, want) })
+	// The former writer wrote null lists when no transfer of its first batch
+	// had an error code.
+	t.Run("no error codes at all", func(t *testing.T) { checkListLevels(t, in[1:3], want[1:3]) })
+}
+
+func checkListLevels(t *testing.T, in []spine.Transfer, want []readRow) {
 	f := openParquet(t, writeParquet(t, in))
 	cols := map[int]string{}
 	for _, name := range []string{"sender_error_codes", "final_error_codes", "intermediate_error_codes"} {
@@ -578,6 +585,167 @@ func BenchmarkWriteTransfers(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := WriteTransfers(io.Discard, ts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestTransferColumns checks that the column constants name the leaf columns
+// of the schema, with the levels the shredding writes.
+func TestTransferColumns(t *testing.T) {
+	type leaf struct {
+		Path     string
+		Def, Rep int
+	}
+	list := func(name string) leaf { return leaf{name + ".list.element", defElement, repSameList} }
+	want := [numColumns]leaf{
+		colConversationID:         {"conversation_id", defPresent, 0},
+		colSLADuration:            {"sla_duration", defPresent, 0},
+		colRequestingASID:         {"requesting_practice_asid", defPresent, 0},
+		colSendingASID:            {"sending_practice_asid", defPresent, 0},
+		colRequestingSupplier:     {"requesting_supplier", defPresent, 0},
+		colSendingSupplier:        {"sending_supplier", defPresent, 0},
+		colSenderErrorCodes:       list("sender_error_codes"),
+		colFinalErrorCodes:        list("final_error_codes"),
+		colIntermediateErrorCodes: list("intermediate_error_codes"),
+		colStatus:                 {"status", defPresent, 0},
+		colFailureReason:          {"failure_reason", defPresent, 0},
+		colDateRequested:          {"date_requested", defPresent, 0},
+		colDateCompleted:          {"date_completed", defPresent, 0},
+	}
+	var got []leaf
+	for _, path := range transferSchema.Columns() {
+		l, ok := transferSchema.Lookup(path...)
+		if !ok {
+			t.Fatalf("no column %v", path)
+		}
+		if l.ColumnIndex != len(got) {
+			t.Errorf("column %v has index %d, want %d", path, l.ColumnIndex, len(got))
+		}
+		got = append(got, leaf{strings.Join(path, "."), l.MaxDefinitionLevel, l.MaxRepetitionLevel})
+	}
+	if diff := cmp.Diff(want[:], got); diff != "" {
+		t.Errorf("leaf columns (-want +got):\n%s", diff)
+	}
+	var w bytes.Buffer
+	if got := len(NewTransferWriter(&w).columns); got != numColumns {
+		t.Errorf("%d column writers, want %d", got, numColumns)
+	}
+}
+
+// variedTransfers returns n transfers with nulls in every nullable column,
+// empty lists, lists with null elements, and many dictionary values, the
+// round-trip cases first.
+func variedTransfers(n int) []spine.Transfer {
+	in, _ := roundTripTransfers()
+	ts := append(in, sampleTransfers(n-len(in))...)
+	for i := len(in); i < len(ts); i++ {
+		t := &ts[i]
+		switch i % 17 {
+		case 1:
+			t.SenderErrorCodes = []spine.ErrorCode{spine.Code(int64(i)), {}, spine.Code(-int64(i))}
+		case 2:
+			t.FinalErrorCodes = []spine.ErrorCode{{}, {}}
+		case 3:
+			t.IntermediateErrorCodes = []int64{}
+			t.SenderErrorCodes = []spine.ErrorCode{}
+		case 4:
+			t.RequestingSupplier = spine.Str(fmt.Sprintf("supplier %d", i%300))
+			t.FailureReason = fmt.Sprintf("reason %d", i%40)
+		case 5:
+			t.Status = spine.Status(fmt.Sprintf("STATUS_%d", i%9))
+			t.ConversationID = ""
+		}
+	}
+	return ts
+}
+
+// TestTransferWriterMatchesReference checks that the writer writes the same
+// bytes as the former, reflective, implementation for the same calls.
+func TestTransferWriterMatchesReference(t *testing.T) {
+	ts := variedTransfers(3*batchSize + 1000)
+	parts := func(sizes ...int) [][]spine.Transfer {
+		var out [][]spine.Transfer
+		rest := ts
+		for _, n := range sizes {
+			n = min(n, len(rest))
+			out = append(out, rest[:n])
+			rest = rest[n:]
+		}
+		return append(out, rest)
+	}
+	var small [][]spine.Transfer
+	for i := 0; i < len(ts); i += 100 + i%37 {
+		small = append(small, ts[i:min(i+100+i%37, len(ts))])
+	}
+	for _, c := range []struct {
+		name    string
+		maxRows int
+		writes  [][]spine.Transfer
+	}{
+		{"one write", maxRowsPerRowGroup, [][]spine.Transfer{ts}},
+		{"uneven writes", maxRowsPerRowGroup, parts(1, 0, batchSize+5, 63, 65, 2*batchSize)},
+		{"small writes", maxRowsPerRowGroup, small},
+		{"no transfers", maxRowsPerRowGroup, nil},
+		{"one transfer", maxRowsPerRowGroup, [][]spine.Transfer{ts[:1]}},
+		{"row groups of 1000, one write", 1000, [][]spine.Transfer{ts}},
+		{"row groups of 1000, uneven writes", 1000, parts(999, 1, 1, 2000, 37, batchSize)},
+		{"row groups of 4096, batch-sized writes", batchSize, parts(batchSize, batchSize)},
+		{"row groups of 50, small writes", 50, small[:5]},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var want, got bytes.Buffer
+			ref, tw := newRefTransferWriter(&want, c.maxRows), newTransferWriter(&got, c.maxRows)
+			for _, w := range c.writes {
+				if err := ref.Write(w); err != nil {
+					t.Fatalf("reference Write: %v", err)
+				}
+				if err := tw.Write(w); err != nil {
+					t.Fatalf("Write: %v", err)
+				}
+			}
+			if err := ref.Close(); err != nil {
+				t.Fatalf("reference Close: %v", err)
+			}
+			if err := tw.Close(); err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+			if !bytes.Equal(want.Bytes(), got.Bytes()) {
+				t.Fatalf("wrote %d bytes, reference %d; first difference at byte %d",
+					got.Len(), want.Len(), firstDifference(want.Bytes(), got.Bytes()))
+			}
+			rows := 0
+			for _, w := range c.writes {
+				rows += len(w)
+			}
+			f := openParquet(t, got.Bytes())
+			if got, want := len(f.RowGroups()), (rows+c.maxRows-1)/c.maxRows; got != want || f.NumRows() != int64(rows) {
+				t.Errorf("%d rows in %d row groups, want %d in %d", f.NumRows(), got, rows, want)
+			}
+		})
+	}
+}
+
+func firstDifference(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+// BenchmarkWriteTransfersReference measures the former, reflective, writer,
+// for comparison with BenchmarkWriteTransfers.
+func BenchmarkWriteTransfersReference(b *testing.B) {
+	ts := sampleTransfers(100_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		tw := newRefTransferWriter(io.Discard, maxRowsPerRowGroup)
+		if err := tw.Write(ts); err != nil {
+			b.Fatal(err)
+		}
+		if err := tw.Close(); err != nil {
 			b.Fatal(err)
 		}
 	}
