@@ -35,18 +35,33 @@ func (d *decoder) group(data []byte, textLen int) {
 	d.grouped = resize(d.grouped, len(d.recs))
 	d.textBuf = resize(d.textBuf, textLen)
 	for i := range d.recs {
-		x := d.recs[i]
+		x := &d.recs[i]
 		c := x.conv
-		t := d.texts[c]
-		copy(d.textBuf[t:], data[x.guid:x.guid+x.guidLen])
-		x.guid, t = uint32(t), t+int(x.guidLen)
-		copy(d.textBuf[t:], data[x.ref:x.ref+x.refLen])
-		x.ref, t = uint32(t), t+int(x.refLen)
-		d.texts[c] = t
-		d.grouped[d.starts[c]] = x
+		// Copy the record whole, then set its offsets in place: setting
+		// them in a copy first made the copy's wide loads wait for the
+		// narrow stores before them (a store-forwarding stall).
+		g := &d.grouped[d.starts[c]]
+		*g = *x
 		d.starts[c]++
+		t := d.texts[c]
+		g.guid = uint32(t)
+		t += copyText(d.textBuf[t:], data[x.guid:x.guid+x.guidLen])
+		g.ref = uint32(t)
+		t += copyText(d.textBuf[t:], data[x.ref:x.ref+x.refLen])
+		d.texts[c] = t
 	}
 	d.text = string(d.textBuf)
+}
+
+// copyText copies a GUID or ref, and returns its length. UUIDs, nearly
+// all, are copied as one 17-byte value, inline, rather than by a call to
+// memmove.
+func copyText(dst, src []byte) int {
+	if len(src) == 17 && len(dst) >= 17 {
+		*(*[17]byte)(dst) = [17]byte(src)
+		return 17
+	}
+	return copy(dst, src)
 }
 
 // rec is one record, decoded without pointers: GUID and ref as offsets
