@@ -80,6 +80,7 @@ type Classifier struct {
 	p     pairing
 	disp  []Disposition
 	roles []Entry // backing of the role lists
+	which []uint8 // each entry's role, while assigning them
 }
 
 // Classify is like the function Classify, with the reuse described above.
@@ -111,7 +112,8 @@ func (k *Classifier) Classify(conv Conversation, opt Options) *Classification {
 	}
 	c.Entries = k.p.pair(kept, c.Disposition)
 	k.roles = resize(k.roles, len(c.Entries)-1)
-	c.assignRoles(kept, k.roles)
+	k.which = resize(k.which, len(c.Entries)-1)
+	c.assignRoles(kept, k.roles, k.which)
 
 	req := &msgs[c.Roles.Request.Msg]
 	if req.Time < opt.WindowStart || req.Time >= opt.WindowEnd {
@@ -135,36 +137,40 @@ func (c *Classification) setAll(kept []Message, d Disposition) {
 }
 
 // assignRoles sorts the entries after the request into the role lists,
-// backed by backing, of the length of those entries.
-func (c *Classification) assignRoles(msgs []Message, backing []Entry) {
+// backed by backing, of the length of those entries; which holds each
+// entry's role while they are counted.
+func (c *Classification) assignRoles(msgs []Message, backing []Entry, which []uint8) {
 	r := &c.Roles
 	r.Request = c.Entries[0]
 	requester := msgs[r.Request.Msg].Sender
 	sender := msgs[r.Request.Msg].Recipient
-	role := func(e Entry) *[]Entry {
-		m := &msgs[e.Msg]
-		switch {
-		case m.Kind() == RequestCompleted:
-			return &r.CoreEHRs
-		case m.Kind() == COPC && m.Sender == requester:
-			return &r.Continues
-		case m.Kind() == COPC && m.Sender == sender:
-			return &r.Fragments
-		}
-		return &r.Ignored
-	}
+	const (
+		coreEHR = iota
+		continues
+		fragments
+		ignored
+	)
 	// Count first, so that the four lists share backing (this runs for
 	// every conversation).
 	var counts [4]int
-	lists := [4]*[]Entry{&r.CoreEHRs, &r.Continues, &r.Fragments, &r.Ignored}
-	for _, e := range c.Entries[1:] {
-		l := role(e)
-		for k := range lists {
-			if lists[k] == l {
-				counts[k]++
+	for i, e := range c.Entries[1:] {
+		m := &msgs[e.Msg]
+		role := uint8(ignored)
+		switch m.Kind() {
+		case RequestCompleted:
+			role = coreEHR
+		case COPC:
+			switch m.Sender {
+			case requester:
+				role = continues
+			case sender:
+				role = fragments
 			}
 		}
+		which[i] = role
+		counts[role]++
 	}
+	lists := [4]*[]Entry{&r.CoreEHRs, &r.Continues, &r.Fragments, &r.Ignored}
 	off := 0
 	for k, n := range counts {
 		if n > 0 {
@@ -172,10 +178,10 @@ func (c *Classification) assignRoles(msgs []Message, backing []Entry) {
 		}
 		off += n
 	}
-	for _, e := range c.Entries[1:] {
-		l := role(e)
+	for i, e := range c.Entries[1:] {
+		l := lists[which[i]]
 		*l = append(*l, e)
-		if l == &r.Ignored {
+		if which[i] == ignored {
 			c.Disposition[e.Msg] = UnknownPurpose
 			for _, a := range e.Acks {
 				c.Disposition[a] = UnknownPurpose

@@ -71,6 +71,17 @@ func TestKindOf(t *testing.T) {
 		"MCCI_IN010000UK13": Unknown,
 		"urn:nhs:names:services:gp2gp/mcci_in010000uk13": Unknown,
 		"": Unknown,
+		// Near misses of the same length, each differing where KindOf
+		// looks first or only later.
+		"urn:nhs:names:services:gp2gp/RCMR_IN020000UK05": Unknown,
+		"urn:nhs:names:services:gp2gp/RCMR_IN010000UK06": Unknown,
+		"urn:nhs:names:services:gp2gp/RCMR_IN030000UK05": Unknown,
+		"urn:nhs:names:services:gp2gp/MCCI_IN010000UK05": Unknown,
+		"urn:nhs:names:services:gp2gp/COPC_IN000001UK13": Unknown,
+		"urn:nhs:names:services:gp2gq/COPC_IN000001UK01": Unknown,
+		"urx:nhs:names:services:gp2gp/RCMR_IN010000UK05": Unknown,
+		"urn:nhs:names:services:gp2gp/XCMR_IN010000UK05": Unknown,
+		"urn:nhs:names:services:gp2gp/RCMR_IN010000UK05 ": Unknown,
 	}
 	for id, want := range tests {
 		if got := KindOf(id); got != want {

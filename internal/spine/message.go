@@ -24,18 +24,42 @@ const (
 )
 
 // KindOf maps an interaction id to its Kind.
+//
+// It runs several times for every message of a month, so rather than
+// compare the id with each known one in turn (they share their first 29
+// bytes), it picks the one the id can be by two of its bytes, and compares
+// with that one alone.
 func KindOf(interactionID string) Kind {
-	switch interactionID {
-	case RequestStartedID:
-		return RequestStarted
-	case RequestCompletedID:
-		return RequestCompleted
-	case AcknowledgementID:
-		return Acknowledgement
-	case COPCID:
-		return COPC
+	const prefix = len("urn:nhs:names:services:gp2gp/")
+	if len(interactionID) != len(RequestStartedID) {
+		return Unknown
 	}
-	return Unknown
+	var k Kind
+	switch interactionID[prefix] {
+	case 'R': // RCMR_IN010000UK05 or RCMR_IN030000UK06
+		k = RequestStarted
+		if interactionID[prefix+8] == '3' {
+			k = RequestCompleted
+		}
+	case 'M':
+		k = Acknowledgement
+	case 'C':
+		k = COPC
+	default:
+		return Unknown
+	}
+	if interactionID != kindIDs[k] {
+		return Unknown
+	}
+	return k
+}
+
+// kindIDs are the interaction ids of the known kinds.
+var kindIDs = [...]string{
+	RequestStarted:   RequestStartedID,
+	RequestCompleted: RequestCompletedID,
+	Acknowledgement:  AcknowledgementID,
+	COPC:             COPCID,
 }
 
 func (k Kind) String() string {
