@@ -196,7 +196,7 @@ func (m benchMonth) run(ctx context.Context, exe string) (benchResult, error) {
 		}
 		r.gzBytes += st.Size()
 	}
-	cmd := exec.CommandContext(ctx, exe, "run", "--no-report")
+	cmd := exec.CommandContext(ctx, exe, "run") // as a user runs it, report included
 	cmd.Env = append(os.Environ(),
 		"INPUT_SPINE_DATA_BUCKET="+m.spine(),
 		"ORGANISATION_METADATA_BUCKET="+m.org(),

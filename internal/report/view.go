@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"html/template"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,8 +33,10 @@ type view struct {
 	HasSummary  bool
 	Practices   []practiceRow
 	CCGs        []ccgRow
-	Quality     []qualityRow
-	Unknown     string // examples of unknown ASIDs
+	// The two tables' rows, rendered (see rows.go).
+	PracticeRows, CCGRows template.HTML
+	Quality               []qualityRow
+	Unknown               string // examples of unknown ASIDs
 }
 
 type figure struct {
@@ -109,6 +112,7 @@ func newView(d *Data) view {
 		{Label: "Beyond 8 days", Key: "national.integrated.beyond8Days", Count: strconv.Itoa(in.Beyond8Days), Pct: share(in.Beyond8Days, in.TransferCount), Colour: purple},
 	})
 	v.Practices, v.CCGs = practices(d.Practice)
+	v.PracticeRows, v.CCGRows = practiceRowsHTML(v.Practices), ccgRowsHTML(v.CCGs)
 	if s := d.Summary; s != nil {
 		v.Reasons = reasons(s)
 		v.Quality = quality(s)
