@@ -4,7 +4,7 @@ GO    ?= go
 TOOLS := $(CURDIR)/.tools
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: help test e2e-test validate validate-static format lint check-deps image bench demo build
+.PHONY: help test e2e-test validate validate-static format lint check-deps image bench pgo demo build
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -49,3 +49,13 @@ BENCH_FLAGS ?= --repeat 3
 bench: ## time `gp2gp run` on cached synthetic months (100k, 1M conversations) against the gunzip floor, 3 rounds, medians; BENCH_FLAGS="--huge" adds 5M
 	$(GO) build -trimpath -o gp2gp ./cmd/gp2gp
 	./gp2gp bench $(BENCH_FLAGS)
+
+PGO_MONTH = ./gp2gp-bench/1000000
+
+pgo: ## refresh cmd/gp2gp/default.pgo (the CPU profile go build optimises for) from a run on the cached 1M-conversation bench month
+	$(GO) build -trimpath -o gp2gp ./cmd/gp2gp
+	./gp2gp bench --conversations 1000000 >/dev/null
+	GP2GP_CPUPROFILE=cmd/gp2gp/default.pgo GP2GP_PROGRESS=off \
+	INPUT_SPINE_DATA_BUCKET=$(PGO_MONTH)/spine ORGANISATION_METADATA_BUCKET=$(PGO_MONTH)/org \
+	OUTPUT_TRANSFER_DATA_BUCKET=$(PGO_MONTH)/output DATE_ANCHOR=2020-01-15T00:00:00Z CONVERSATION_CUTOFF_DAYS=14 \
+	./gp2gp run

@@ -94,7 +94,13 @@ func Main(ctx context.Context, args []string, environ []string, stdout, stderr i
 			return ExitUsage
 		}
 		inv.log = log
+		stopProfile, err := startProfile(inv.env)
+		if err != nil {
+			fmt.Fprintf(stderr, "gp2gp %s: %v\n", c.name, err)
+			return ExitUsage
+		}
 		code, err := c.run(ctx, inv, args[1:])
+		stopProfile()
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
 		}
