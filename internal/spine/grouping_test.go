@@ -73,14 +73,14 @@ func TestKindOf(t *testing.T) {
 		"": Unknown,
 		// Near misses of the same length, each differing where KindOf
 		// looks first or only later.
-		"urn:nhs:names:services:gp2gp/RCMR_IN020000UK05": Unknown,
-		"urn:nhs:names:services:gp2gp/RCMR_IN010000UK06": Unknown,
-		"urn:nhs:names:services:gp2gp/RCMR_IN030000UK05": Unknown,
-		"urn:nhs:names:services:gp2gp/MCCI_IN010000UK05": Unknown,
-		"urn:nhs:names:services:gp2gp/COPC_IN000001UK13": Unknown,
-		"urn:nhs:names:services:gp2gq/COPC_IN000001UK01": Unknown,
-		"urx:nhs:names:services:gp2gp/RCMR_IN010000UK05": Unknown,
-		"urn:nhs:names:services:gp2gp/XCMR_IN010000UK05": Unknown,
+		"urn:nhs:names:services:gp2gp/RCMR_IN020000UK05":  Unknown,
+		"urn:nhs:names:services:gp2gp/RCMR_IN010000UK06":  Unknown,
+		"urn:nhs:names:services:gp2gp/RCMR_IN030000UK05":  Unknown,
+		"urn:nhs:names:services:gp2gp/MCCI_IN010000UK05":  Unknown,
+		"urn:nhs:names:services:gp2gp/COPC_IN000001UK13":  Unknown,
+		"urn:nhs:names:services:gp2gq/COPC_IN000001UK01":  Unknown,
+		"urx:nhs:names:services:gp2gp/RCMR_IN010000UK05":  Unknown,
+		"urn:nhs:names:services:gp2gp/XCMR_IN010000UK05":  Unknown,
 		"urn:nhs:names:services:gp2gp/RCMR_IN010000UK05 ": Unknown,
 	}
 	for id, want := range tests {
