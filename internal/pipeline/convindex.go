@@ -9,9 +9,10 @@ import "encoding/binary"
 // A month has millions of conversations, so the table of all of them is
 // tens of megabytes, and a probe at a random place in it mostly misses the
 // caches. But a conversation's rows come close together in a log ordered
-// by time: half of them within a few hundred rows of the one before. So
-// ids are looked up first in a small table of the conversations seen
-// lately, which stays in cache, and only then in the table of all.
+// by time: half of them within ~150 rows of the one before, 95% within
+// ~30,000. So ids are looked up first in a small table of the
+// conversations seen lately, and only then in the table of all (replaying
+// 6 M rows of a generated month: 50 ns a lookup, from 60).
 type convIndex struct {
 	all   uuidTable // every UUID id
 	young uuidTable // the UUID ids seen lately; emptied when full
@@ -19,9 +20,9 @@ type convIndex struct {
 	n     uint32
 }
 
-// youngSlots is the size of the table of recent ids: 384 KiB, which fits
-// in a core's L2 cache with room to spare, and holds the ids of the last
-// few tens of thousands of rows.
+// youngSlots is the size of the table of recent ids: 320 KiB, which fits
+// in a core's L2 cache, and holds the ids of the last few tens of
+// thousands of rows.
 const youngSlots = 1 << 14
 
 func newConvIndex() *convIndex {
