@@ -58,8 +58,9 @@ func ComputePracticeMetrics(transfers []spine.Transfer, orgs *Organisations, yea
 type PracticeCounter struct {
 	orgs        *Organisations
 	year, month int
-	owner       map[string]string     // ASID → ODS code
-	counts      map[string]BandCounts // ODS code → counts
+	owner       map[string]int // ASID → index in counts: one lookup a transfer
+	slot        map[string]int // ODS code → index in counts
+	counts      []BandCounts
 	unknownN    int
 	unknown     []string
 	seen        map[string]bool // unknown ASIDs seen
@@ -71,14 +72,24 @@ func NewPracticeCounter(orgs *Organisations, year, month int) *PracticeCounter {
 	if orgs == nil {
 		orgs = &Organisations{}
 	}
-	return &PracticeCounter{
-		orgs:   orgs,
-		year:   year,
-		month:  month,
-		owner:  orgs.PracticeByASID(),
-		counts: make(map[string]BandCounts),
-		seen:   make(map[string]bool),
+	c := &PracticeCounter{
+		orgs:  orgs,
+		year:  year,
+		month: month,
+		owner: make(map[string]int),
+		slot:  make(map[string]int),
+		seen:  make(map[string]bool),
 	}
+	for asid, ods := range orgs.PracticeByASID() {
+		i, ok := c.slot[ods]
+		if !ok {
+			i = len(c.counts)
+			c.slot[ods] = i
+			c.counts = append(c.counts, BandCounts{})
+		}
+		c.owner[asid] = i
+	}
+	return c
 }
 
 // Add counts t if it was successfully integrated, for the practice owning
@@ -87,7 +98,7 @@ func (c *PracticeCounter) Add(t *spine.Transfer) {
 	if !t.Integrated() {
 		return
 	}
-	ods, ok := c.owner[t.RequestingASID]
+	i, ok := c.owner[t.RequestingASID]
 	if !ok {
 		c.unknownN++
 		if !c.seen[t.RequestingASID] {
@@ -96,9 +107,7 @@ func (c *PracticeCounter) Add(t *spine.Transfer) {
 		}
 		return
 	}
-	counts := c.counts[ods]
-	counts.Add(BandOf(t.SLA))
-	c.counts[ods] = counts
+	c.counts[i].Add(BandOf(t.SLA))
 }
 
 // Metrics returns the metrics of the transfers added so far.
@@ -115,10 +124,18 @@ func (c *PracticeCounter) Metrics() PracticeMetrics {
 		m.Practices = append(m.Practices, PracticeSummary{
 			ODSCode:    p.ODSCode,
 			Name:       p.Name,
-			Integrated: integratedPractice(c.counts[p.ODSCode]),
+			Integrated: integratedPractice(c.countsOf(p.ODSCode)),
 		})
 	}
 	return m
+}
+
+// countsOf returns the counts of the practice ods (zero if it has no ASID).
+func (c *PracticeCounter) countsOf(ods string) BandCounts {
+	if i, ok := c.slot[ods]; ok {
+		return c.counts[i]
+	}
+	return BandCounts{}
 }
 
 func integratedPractice(b BandCounts) IntegratedPractice {
