@@ -55,5 +55,7 @@ fi
 echo "build-image: checking $out"
 "$ociimage" check -tarball "$out" -extract "$work/gp2gp"
 "$work/gp2gp" version
-"$work/gp2gp" run --help 2>&1 | head -n 3
+# sed, not head: head exits after three lines, and the binary, still
+# writing, would die of SIGPIPE, failing the pipeline now and then.
+"$work/gp2gp" run --help 2>&1 | sed -n 1,3p
 echo "build-image: wrote $out ($(du -h "$out" | cut -f1), $tag, version $VERSION); load it with: docker load -i $out"
