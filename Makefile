@@ -46,7 +46,7 @@ image: ## daemonless OCI image tarball out/gp2gp-image.tar (ko); `docker build .
 
 BENCH_FLAGS ?= --repeat 3
 
-bench: ## time `gp2gp run` on cached synthetic months (100k, 1M conversations) against the gunzip floor, 3 rounds, medians; BENCH_FLAGS="--huge" adds 5M
+bench: ## time `gp2gp run` on cached synthetic months (100k, 1M conversations) against the gunzip floor, 3 rounds, medians; BENCH_FLAGS="--repeat 3 --huge" adds 5M
 	$(GO) build -trimpath -o gp2gp ./cmd/gp2gp
 	./gp2gp bench $(BENCH_FLAGS)
 
