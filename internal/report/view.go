@@ -31,9 +31,8 @@ type view struct {
 	Bands       chart
 	Reasons     []reasonRow
 	HasSummary  bool
-	Practices   []practiceRow
-	CCGs        []ccgRow
-	// The two tables' rows, rendered (see rows.go).
+	Practices   int // how many
+	// The practice and CCG tables' rows, rendered (see rows.go).
 	PracticeRows, CCGRows template.HTML
 	Quality               []qualityRow
 	Unknown               string // examples of unknown ASIDs
@@ -111,8 +110,9 @@ func newView(d *Data) view {
 		{Label: "Within 8 days", Key: "national.integrated.within8Days", Count: strconv.Itoa(in.Within8Days), Pct: share(in.Within8Days, in.TransferCount), Colour: sky},
 		{Label: "Beyond 8 days", Key: "national.integrated.beyond8Days", Count: strconv.Itoa(in.Beyond8Days), Pct: share(in.Beyond8Days, in.TransferCount), Colour: purple},
 	})
-	v.Practices, v.CCGs = practices(d.Practice)
-	v.PracticeRows, v.CCGRows = practiceRowsHTML(v.Practices), ccgRowsHTML(v.CCGs)
+	rows, ccgs := practices(d.Practice)
+	v.Practices = len(rows)
+	v.PracticeRows, v.CCGRows = practiceRowsHTML(rows), ccgRowsHTML(ccgs)
 	if s := d.Summary; s != nil {
 		v.Reasons = reasons(s)
 		v.Quality = quality(s)
