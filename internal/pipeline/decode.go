@@ -83,9 +83,16 @@ type recordReader struct {
 }
 
 func (r *recordReader) uvarint() uint64 {
-	if r.off < len(r.b) && r.b[r.off] < 0x80 { // most are one byte
-		r.off++
-		return uint64(r.b[r.off-1])
+	if r.off+1 < len(r.b) { // most take one byte or two
+		b0, b1 := r.b[r.off], r.b[r.off+1]
+		if b0 < 0x80 {
+			r.off++
+			return uint64(b0)
+		}
+		if b1 < 0x80 {
+			r.off += 2
+			return uint64(b0&0x7f) | uint64(b1)<<7
+		}
 	}
 	v, n := binary.Uvarint(r.b[r.off:])
 	if n <= 0 {
