@@ -19,17 +19,10 @@ type refTransferWriter struct {
 	b  refRowBuilder
 }
 
-// newRefTransferWriter returns the former TransferWriter, with row groups of
-// at most maxRows transfers.
-func newRefTransferWriter(w io.Writer, maxRows int) *refTransferWriter {
-	pw := parquet.NewGenericWriter[transferRow](w,
-		transferSchema,
-		parquet.Compression(&parquet.Snappy),
-		parquet.DataPageVersion(1),
-		parquet.DefaultEncodingFor(parquet.ByteArray, &parquet.Plain),
-		parquet.MaxRowsPerRowGroup(int64(maxRows)),
-		parquet.CreatedBy("parquet-go", parquetGoVersion, "unknown"),
-	)
+// newRefTransferWriter returns the former TransferWriter, with the options
+// of newTransferWriter.
+func newRefTransferWriter(w io.Writer, maxRows, pageSize int) *refTransferWriter {
+	pw := parquet.NewGenericWriter[transferRow](w, writerOptions(maxRows, pageSize)...)
 	return &refTransferWriter{pw: pw}
 }
 

@@ -14,19 +14,13 @@ import (
 	"github.com/nhsdigital/gp2gp/internal/store"
 )
 
-// transferBatch is how many transfers go to the Parquet writer at once: the
-// batch of output.WriteTransfers, so that the bytes are the same as writing
-// all transfers in one call.
-const transferBatch = 4096
-
 // transferSink streams transfers into transfers.parquet, in memory or, when
 // the run spills, in a file of the spill directory.
 type transferSink struct {
-	tw      *output.TransferWriter
-	pending []spine.Transfer
-	mem     *bytes.Buffer
-	f       *os.File
-	bw      *bufio.Writer
+	tw  *output.TransferWriter
+	mem *bytes.Buffer
+	f   *os.File
+	bw  *bufio.Writer
 }
 
 func newTransferSink(dir string) (*transferSink, error) {
@@ -49,33 +43,14 @@ func newTransferSink(dir string) (*transferSink, error) {
 
 // write appends transfers, in order.
 func (s *transferSink) write(ts []spine.Transfer) error {
-	for len(ts) > 0 {
-		n := min(len(ts), transferBatch-len(s.pending))
-		s.pending = append(s.pending, ts[:n]...)
-		ts = ts[n:]
-		if len(s.pending) == transferBatch {
-			if err := s.flush(); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func (s *transferSink) flush() error {
-	if err := s.tw.Write(s.pending); err != nil {
+	if err := s.tw.Write(ts); err != nil {
 		return fmt.Errorf("encode %s: %w", TransfersFile, err)
 	}
-	clear(s.pending) // drop the references to the partitions' strings
-	s.pending = s.pending[:0]
 	return nil
 }
 
 // close completes the file and returns it, ready to publish.
 func (s *transferSink) close() (encodedFile, error) {
-	if err := s.flush(); err != nil {
-		return encodedFile{}, err
-	}
 	if err := s.tw.Close(); err != nil {
 		return encodedFile{}, fmt.Errorf("encode %s: %w", TransfersFile, err)
 	}
