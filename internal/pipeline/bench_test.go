@@ -76,7 +76,7 @@ func BenchmarkClassifyPartition(b *testing.B) {
 	for b.Loop() {
 		for k := range ps.parts {
 			ps.parts[k].buf = data[k]
-			if c := classifyPartition(ps, k, &d, opt); c.err != nil {
+			if c := classifyPartition(ps, k, &d, opt, nil); c.err != nil {
 				b.Fatal(c.err)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/nhsdigital/gp2gp/internal/spine"
@@ -29,6 +30,9 @@ func classifyPartitions(ctx context.Context, ps *partitions, opt spine.Options, 
 		results[k] = make(chan *classified, 1)
 	}
 	tokens := make(chan struct{}, 2*workers+2) // bounds the partitions in flight
+	// Emitted partitions' transfer slices, reused: allocating a fresh one
+	// for each partition made most of the garbage collections after the read.
+	spare := make(chan []spine.Transfer, cap(tokens))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var next sync.Mutex
@@ -52,7 +56,12 @@ func classifyPartitions(ctx context.Context, ps *partitions, opt spine.Options, 
 					<-tokens
 					return
 				}
-				results[i] <- classifyPartition(ps, i, &d, opt)
+				var ts []spine.Transfer
+				select {
+				case ts = <-spare:
+				default:
+				}
+				results[i] <- classifyPartition(ps, i, &d, opt, ts)
 			}
 		})
 	}
@@ -70,12 +79,19 @@ func classifyPartitions(ctx context.Context, ps *partitions, opt spine.Options, 
 		if err := emit(c); err != nil {
 			return err
 		}
+		clear(c.transfers) // drop the references to the partition's strings
+		select {
+		case spare <- c.transfers[:0]:
+		default:
+		}
 		<-tokens
 	}
 	return nil
 }
 
-func classifyPartition(ps *partitions, k int, d *decoder, opt spine.Options) *classified {
+// classifyPartition decodes and classifies partition k, appending its
+// transfers to ts (an emitted partition's, reused, or nil).
+func classifyPartition(ps *partitions, k int, d *decoder, opt spine.Options, ts []spine.Transfer) *classified {
 	data, err := ps.load(k, d.data)
 	if err != nil {
 		return &classified{err: err}
@@ -87,7 +103,7 @@ func classifyPartition(ps *partitions, k int, d *decoder, opt spine.Options) *cl
 		return &classified{err: fmt.Errorf("partition %d: %w", k, err)}
 	}
 	n := d.conversations()
-	c := &classified{sum: newSummary(), transfers: make([]spine.Transfer, 0, n)}
+	c := &classified{sum: newSummary(), transfers: slices.Grow(ts[:0], n)}
 	var buf []spine.Message
 	var classifier spine.Classifier
 	tally := newDispositionTally()
