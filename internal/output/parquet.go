@@ -47,8 +47,8 @@ var transferSchema = parquet.NewSchema("schema", parquet.SchemaOf(transferRow{})
 // shredding (from transferRows of pointers) cost more CPU than snappy: it
 // writes each leaf column's values directly through the writer's
 // ColumnWriters (parquet_columns.go), in the same chunks, which gives the
-// same bytes (see nextChunk and writeChunk). This leans on how parquet-go v0.32.0 pages
-// its columns; TestTransferWriterMatchesReference compares the bytes with
+// same bytes (see nextChunk). This leans on how parquet-go v0.32.0 pages its
+// columns; TestTransferWriterMatchesReference compares the bytes with
 // GenericWriter.Write's, so a parquet-go upgrade that breaks it will show.
 type TransferWriter struct {
 	pw          *parquet.GenericWriter[transferRow]
