@@ -8,8 +8,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -454,5 +457,33 @@ func TestInterruptionPoints(t *testing.T) {
 			}
 			assertEmpty(t, out)
 		})
+	}
+}
+
+// TestLogsCPU checks that the run logs the CPU time used by the end of
+// each phase (on Unix, where it is measured), never decreasing.
+func TestLogsCPU(t *testing.T) {
+	if _, ok := cpuSeconds(); !ok {
+		t.Skip("CPU time is not measured on " + runtime.GOOS)
+	}
+	m := generateMonth(t, 200, 5)
+	cfg := m.config(t.TempDir())
+	var logs bytes.Buffer
+	cfg.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if _, err := Run(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	last := -1.0
+	for _, msg := range []string{"classifying", "classified", "published"} {
+		re := regexp.MustCompile(`msg=` + msg + ` .*cpu_s=([0-9.]+)`)
+		m := re.FindStringSubmatch(logs.String())
+		if m == nil {
+			t.Fatalf("no %q line with cpu_s in the log:\n%s", msg, logs.String())
+		}
+		s, err := strconv.ParseFloat(m[1], 64)
+		if err != nil || s < last {
+			t.Errorf("%s: cpu_s=%s, after %g", msg, m[1], last)
+		}
+		last = s
 	}
 }

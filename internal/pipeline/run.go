@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"math"
 	"os"
 	"path"
 	"time"
@@ -117,7 +119,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return &Result{Summary: sum}, &TooManyRejectedError{Rejected: sum.RowsRejected, Read: sum.RowsRead, Max: cfg.MaxRejectedFraction, First: rejected[0]}
 	}
 
-	log.Info("classifying", "conversations", ps.conversations(), "partitions", len(ps.parts), "compact_mb", ps.bytes>>20, "spilled", spill)
+	log.Info("classifying", "conversations", ps.conversations(), "partitions", len(ps.parts), "compact_mb", ps.bytes>>20, "spilled", spill, cpu())
 	cfg.phase("classify")
 	prog.classifying(ps.conversations())
 	y, m := layout.Metric.Year, int(layout.Metric.Month)
@@ -140,7 +142,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	log.Debug("classified", "transfers", sum.Transfers)
+	log.Debug("classified", "transfers", sum.Transfers, cpu())
 	transfersFile, err := tf.close()
 	if err != nil {
 		return nil, err
@@ -165,7 +167,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Summary: sum, National: national, Outputs: outB.URL(layout.OutputKey(""))}
-	log.Info("published", "outputs", res.Outputs, "transfers", sum.Transfers)
+	log.Info("published", "outputs", res.Outputs, "transfers", sum.Transfers, cpu())
 	sum.ElapsedSeconds = time.Since(start).Seconds()
 	return res, nil
 }
@@ -249,6 +251,16 @@ func readLog(ctx context.Context, b *store.Bucket, key, input string, ps *partit
 	prog.read(st)
 	is.RowsRead, is.RowsAccepted, is.RowsRejected = int(st.Records), int(st.Accepted), int(st.Rejected)
 	return is, rejected, nil
+}
+
+// cpu is the CPU time used so far, as a log attribute: with the log's
+// times, it shows how busy each phase kept the cores.
+func cpu() slog.Attr {
+	s, ok := cpuSeconds()
+	if !ok {
+		return slog.Attr{}
+	}
+	return slog.Float64("cpu_s", math.Round(s*100)/100)
 }
 
 func unknownASIDs(p metrics.PracticeMetrics) UnknownASIDs {
