@@ -84,26 +84,31 @@ func parseTime(s string) (spine.Time, string) {
 		return 0, reasonTimeSecond
 	}
 
-	rest := s[19:]
-	var micros int64
-	if len(rest) > 0 && rest[0] == '.' {
-		i, scale := 1, int64(100_000)
-		for ; i < len(rest) && isDigit(rest[i]); i++ {
-			micros += int64(rest[i]-'0') * scale
-			scale /= 10 // reaches 0 after six digits: later digits are dropped
-		}
-		if i == 1 {
-			return 0, reasonTimeShape
-		}
-		rest = rest[i:]
+	micros, n, ok := parseFraction(s[19:])
+	if !ok {
+		return 0, reasonTimeShape
 	}
-
-	offset, reason := parseZone(rest)
+	offset, reason := parseZone(s[19+n:])
 	if reason != "" {
 		return 0, reason
 	}
 	secs := daysFromCivil(year, month, day)*86_400 + int64(hour*3600+minute*60+second) - offset
 	return spine.Time(secs*1_000_000 + micros), ""
+}
+
+// parseFraction parses the optional fraction of a second at the start of
+// rest, a '.' and digits, and returns it in microseconds (digits past the
+// sixth are dropped) and its length; ok is false for a '.' with no digit.
+func parseFraction[T string | []byte](rest T) (micros int64, n int, ok bool) {
+	if len(rest) == 0 || rest[0] != '.' {
+		return 0, 0, true
+	}
+	i, scale := 1, int64(100_000)
+	for ; i < len(rest) && isDigit(rest[i]); i++ {
+		micros += int64(rest[i]-'0') * scale
+		scale /= 10 // reaches 0 after six digits: later digits are dropped
+	}
+	return micros, i, i > 1
 }
 
 // parseZone parses what follows the seconds (and fraction) and returns the

@@ -51,19 +51,11 @@ func parseSeconds(base int64, s []byte) (spine.Time, bool) {
 	if second > 59 {
 		return 0, false
 	}
-	rest := s[3:]
-	var micros int64
-	if len(rest) > 0 && rest[0] == '.' {
-		i, scale := 1, int64(100_000)
-		for ; i < len(rest) && isDigit(rest[i]); i++ {
-			micros += int64(rest[i]-'0') * scale
-			scale /= 10
-		}
-		if i == 1 {
-			return 0, false
-		}
-		rest = rest[i:]
+	micros, n, ok := parseFraction(s[3:])
+	if !ok {
+		return 0, false
 	}
+	rest := s[3+n:]
 	var offset int64
 	if string(rest) != "+0000" { // the zone of a Splunk export
 		var reason string
