@@ -169,11 +169,7 @@ func tarLayer(entries []entry) (v1.Layer, error) {
 // finish sets the default command, the monthly run, on the image ko wrote
 // (ko clears CMD), and writes the tarball again under tag.
 func finish(file, tag string) error {
-	img, err := tarball.ImageFromPath(file, nil)
-	if err != nil {
-		return err
-	}
-	cf, err := img.ConfigFile()
+	img, cf, err := readTarball(file)
 	if err != nil {
 		return err
 	}
@@ -193,15 +189,24 @@ func finish(file, tag string) error {
 	return os.Rename(tmp, file)
 }
 
+// readTarball reads the image in the tarball file, and its config.
+func readTarball(file string) (v1.Image, *v1.ConfigFile, error) {
+	img, err := tarball.ImageFromPath(file, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	cf, err := img.ConfigFile()
+	if err != nil {
+		return nil, nil, err
+	}
+	return img, cf, nil
+}
+
 // check prints the image's config, fails unless it runs the binary as the
 // non-root user with CMD ["run"] and CA certificates, and extracts the
 // binary.
 func check(file, extract string) error {
-	img, err := tarball.ImageFromPath(file, nil)
-	if err != nil {
-		return err
-	}
-	cf, err := img.ConfigFile()
+	img, cf, err := readTarball(file)
 	if err != nil {
 		return err
 	}
