@@ -10,7 +10,7 @@
 # Without a daemon, scripts/build-image.sh (make image) builds the same image
 # as an OCI tarball with ko.
 
-FROM golang:1.26 AS build
+FROM golang:1.27.3 AS build
 ARG VERSION=dev
 WORKDIR /src
 COPY go.mod go.sum ./

@@ -1,6 +1,10 @@
 # Developer tasks (the reference's, in Go). `make help` lists them.
 SHELL := /bin/bash
 GO    ?= go
+# go.mod's toolchain line names the Go release to build with (one with the
+# standard library's security fixes); auto lets an older local Go fetch it
+# from the module proxy, where a distribution's go.env says local.
+export GOTOOLCHAIN ?= auto
 TOOLS := $(CURDIR)/.tools
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
