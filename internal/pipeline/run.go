@@ -92,7 +92,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	dir := ""
 	if spill {
 		if dir, err = os.MkdirTemp(cfg.TempDir, "gp2gp-spill-*"); err != nil {
-			return nil, fmt.Errorf("spill directory: %w", err)
+			return nil, spillDirError(cfg.TempDir, err)
 		}
 		defer os.RemoveAll(dir)
 	}

@@ -122,6 +122,15 @@ func (w *spillWriter) close() error {
 	return w.err
 }
 
+// spillDirError explains a failure to create the spill directory under
+// base, naming where that is and, for os.TempDir's default, how to move it.
+func spillDirError(base string, err error) error {
+	if base == "" {
+		return fmt.Errorf("create spill directory in %s (set TMPDIR to use another): %w", os.TempDir(), err)
+	}
+	return fmt.Errorf("create spill directory in %s: %w", base, err)
+}
+
 // partitionFile is the name of partition k's file under dir.
 func partitionFile(dir string, k int) string {
 	return filepath.Join(dir, fmt.Sprintf("part-%06d", k))

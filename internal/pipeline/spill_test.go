@@ -59,6 +59,39 @@ func TestSpilledMatchesInMemory(t *testing.T) {
 	}
 }
 
+// TestSpillDirectoryMissing checks that a run which must spill, and cannot
+// create its directory, fails before reading, naming the directory (and
+// TMPDIR, when that is where the directory came from), and publishes
+// nothing.
+func TestSpillDirectoryMissing(t *testing.T) {
+	m := generateMonth(t, 50, 5)
+	for _, tc := range []struct {
+		name, tempDir, tmpdirEnv, want string
+	}{
+		{"TempDir", "/nonexistent/spill", "", "create spill directory in /nonexistent/spill: "},
+		{"TMPDIR", "", "/nonexistent/tmp", "create spill directory in /nonexistent/tmp (set TMPDIR to use another): "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := t.TempDir() // before TMPDIR is changed
+			if tc.tmpdirEnv != "" {
+				t.Setenv("TMPDIR", tc.tmpdirEnv)
+			}
+			cfg := m.config(out)
+			cfg.SpillThreshold, cfg.TempDir = -1, tc.tempDir
+			_, err := Run(context.Background(), cfg)
+			if err == nil {
+				t.Fatal("run succeeded without its spill directory")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not say %q", err, tc.want)
+			}
+			if left, _ := os.ReadDir(out); len(left) > 0 {
+				t.Errorf("%d entries published in the output bucket", len(left))
+			}
+		})
+	}
+}
+
 // TestCompactRoundTrip checks the compact record form on awkward values:
 // non-UUID and lower-case ids, empty and raw refs, absent suppliers.
 func TestCompactRoundTrip(t *testing.T) {
