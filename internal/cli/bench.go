@@ -133,7 +133,8 @@ func (m benchMonth) time(ctx context.Context, c *invocation, exe string, rounds 
 	}
 	res.floor = seconds(median(floors))
 	res.wall = seconds(median(walls))
-	res.ratio = median(ratios)
+	res.ratio = median(ratios) // sorts ratios
+	res.ratioMin, res.ratioMax = ratios[0], ratios[len(ratios)-1]
 	return res, nil
 }
 
@@ -178,12 +179,13 @@ func (m benchMonth) floor() (time.Duration, int64, error) {
 
 // benchResult is one row of the table.
 type benchResult struct {
-	conversations     int
-	rows              int
-	gzBytes, csvBytes int64
-	floor, wall       time.Duration
-	ratio             float64 // wall/floor, or the median of several
-	maxRSS            int64   // bytes
+	conversations      int
+	rows               int
+	gzBytes, csvBytes  int64
+	floor, wall        time.Duration
+	ratio              float64 // wall/floor, or the median of several
+	ratioMin, ratioMax float64 // the lowest and highest of the rounds' ratios
+	maxRSS             int64   // bytes
 }
 
 // run times 'gp2gp run' on the month as a child process.
@@ -231,12 +233,12 @@ func (m benchMonth) run(ctx context.Context, exe string) (benchResult, error) {
 
 func writeBenchTable(w io.Writer, rs []benchResult) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "conversations\trows\tgzip MB\tCSV MB\tfloor s\trun s\trun/floor\trows/s\tCSV MB/s\tpeak RSS MiB\t")
+	fmt.Fprintln(tw, "conversations\trows\tgzip MB\tCSV MB\tfloor s\trun s\trun/floor\tmin–max\trows/s\tCSV MB/s\tpeak RSS MiB\t")
 	for _, r := range rs {
 		secs := r.wall.Seconds()
-		fmt.Fprintf(tw, "%d\t%d\t%.0f\t%.0f\t%.2f\t%.2f\t%.2f\t%.2fM\t%.0f\t%.0f\t\n",
+		fmt.Fprintf(tw, "%d\t%d\t%.0f\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f–%.2f\t%.2fM\t%.0f\t%.0f\t\n",
 			r.conversations, r.rows, float64(r.gzBytes)/1e6, float64(r.csvBytes)/1e6,
-			r.floor.Seconds(), secs, r.ratio, float64(r.rows)/secs/1e6,
+			r.floor.Seconds(), secs, r.ratio, r.ratioMin, r.ratioMax, float64(r.rows)/secs/1e6,
 			float64(r.csvBytes)/1e6/secs, float64(r.maxRSS)/(1<<20))
 	}
 	tw.Flush()

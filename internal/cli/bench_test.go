@@ -1,6 +1,10 @@
 package cli
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"time"
+)
 
 func TestMedian(t *testing.T) {
 	for _, tc := range []struct {
@@ -15,5 +19,29 @@ func TestMedian(t *testing.T) {
 		if got := median(append([]float64(nil), tc.xs...)); got != tc.want {
 			t.Errorf("median(%v) = %v, want %v", tc.xs, got, tc.want)
 		}
+	}
+}
+
+// TestBenchTable checks the table's columns: the median ratio and, beside
+// it, the spread of the rounds' ratios.
+func TestBenchTable(t *testing.T) {
+	var b strings.Builder
+	writeBenchTable(&b, []benchResult{{
+		conversations: 1000, rows: 11000, gzBytes: 2e6, csvBytes: 8e6,
+		floor: 2 * time.Second, wall: 2600 * time.Millisecond,
+		ratio: 1.3, ratioMin: 1.22, ratioMax: 1.41, maxRSS: 100 << 20,
+	}})
+	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want a header and one row, got:\n%s", b.String())
+	}
+	head, row := strings.Fields(lines[0]), strings.Fields(lines[1])
+	wantHead := []string{"conversations", "rows", "gzip", "MB", "CSV", "MB", "floor", "s", "run", "s", "run/floor", "min–max", "rows/s", "CSV", "MB/s", "peak", "RSS", "MiB"}
+	wantRow := []string{"1000", "11000", "2", "8", "2.00", "2.60", "1.30", "1.22–1.41", "0.00M", "3", "100"}
+	if strings.Join(head, " ") != strings.Join(wantHead, " ") {
+		t.Errorf("header %q, want %q", head, wantHead)
+	}
+	if strings.Join(row, " ") != strings.Join(wantRow, " ") {
+		t.Errorf("row %q, want %q", row, wantRow)
 	}
 }
