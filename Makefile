@@ -8,7 +8,7 @@ export GOTOOLCHAIN ?= auto
 TOOLS := $(CURDIR)/.tools
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: help test e2e-test validate validate-static format lint check-deps image bench pgo demo build
+.PHONY: help test e2e-test race validate validate-static format lint check-deps image bench pgo demo build
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ validate-static: ## format check, vet, lint
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
 	$(GO) mod tidy -diff
+
+race: ## the concurrent packages' tests under the race detector (as CI runs them)
+	$(GO) test -race ./internal/spinelog/ ./internal/pipeline/ ./internal/output/
 
 validate: validate-static test ## format check, vet, lint, tests
 
