@@ -133,8 +133,8 @@ func (m benchMonth) time(ctx context.Context, c *invocation, exe string, rounds 
 	}
 	res.floor = seconds(median(floors))
 	res.wall = seconds(median(walls))
-	res.ratio = median(ratios) // sorts ratios
-	res.ratioMin, res.ratioMax = ratios[0], ratios[len(ratios)-1]
+	res.ratioMin, res.ratioMax = slices.Min(ratios), slices.Max(ratios)
+	res.ratio = median(ratios)
 	return res, nil
 }
 
