@@ -111,7 +111,7 @@ func (m benchMonth) ensure(ctx context.Context, c *invocation) error {
 // after the other); the peak RSS is the largest.
 func (m benchMonth) time(ctx context.Context, c *invocation, exe string, rounds int) (benchResult, error) {
 	var res benchResult
-	var floors, walls, ratios []float64
+	var floors, walls, cpus, ratios []float64
 	for i := range rounds {
 		c.log.Info("timing the floor", "conversations", m.conversations, "round", i+1)
 		floor, csvBytes, err := m.floor()
@@ -127,15 +127,33 @@ func (m benchMonth) time(ctx context.Context, c *invocation, exe string, rounds 
 			"run_s", r.wall.Seconds(), "ratio", r.wall.Seconds()/floor.Seconds())
 		floors = append(floors, floor.Seconds())
 		walls = append(walls, r.wall.Seconds())
+		cpus = append(cpus, r.cpu.Seconds())
 		ratios = append(ratios, r.wall.Seconds()/floor.Seconds())
 		r.maxRSS = max(r.maxRSS, res.maxRSS)
 		res, res.csvBytes = r, csvBytes
 	}
+	if lo, hi, noisy := floorSpread(floors); noisy {
+		c.log.Warn("the floor varied by more than 15% across rounds, so the ratios are unreliable: the machine is busy, or the month too small to time",
+			"conversations", m.conversations, "floor_min_s", lo, "floor_max_s", hi)
+	}
 	res.floor = seconds(median(floors))
 	res.wall = seconds(median(walls))
+	res.cpu = seconds(median(cpus))
 	res.ratioMin, res.ratioMax = slices.Min(ratios), slices.Max(ratios)
 	res.ratio = median(ratios)
 	return res, nil
+}
+
+// noisyFloor is how much the slowest floor of a bench may exceed the
+// fastest before the bench warns: decompressing the same bytes varies by a
+// few per cent on a quiet machine, much more when neighbours are busy.
+const noisyFloor = 1.15
+
+// floorSpread returns the fastest and slowest floors, and whether they are
+// further apart than noisyFloor allows.
+func floorSpread(floors []float64) (lo, hi float64, noisy bool) {
+	lo, hi = slices.Min(floors), slices.Max(floors)
+	return lo, hi, hi > noisyFloor*lo
 }
 
 // median returns the middle of xs (the mean of the two middle ones for an
@@ -183,9 +201,10 @@ type benchResult struct {
 	rows               int
 	gzBytes, csvBytes  int64
 	floor, wall        time.Duration
-	ratio              float64 // wall/floor, or the median of several
-	ratioMin, ratioMax float64 // the lowest and highest of the rounds' ratios
-	maxRSS             int64   // bytes
+	cpu                time.Duration // the run's user + system CPU time
+	ratio              float64       // wall/floor, or the median of several
+	ratioMin, ratioMax float64       // the lowest and highest of the rounds' ratios
+	maxRSS             int64         // bytes
 }
 
 // run times 'gp2gp run' on the month as a child process.
@@ -217,6 +236,7 @@ func (m benchMonth) run(ctx context.Context, exe string) (benchResult, error) {
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.maxRSS = int64(ru.Maxrss) * 1024 // kilobytes on Linux
+		r.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	l := pipeline.NewLayout(benchAnchor)
 	b, err := os.ReadFile(filepath.Join(m.output(), l.OutputKey(pipeline.RunSummaryFile)))
@@ -233,12 +253,12 @@ func (m benchMonth) run(ctx context.Context, exe string) (benchResult, error) {
 
 func writeBenchTable(w io.Writer, rs []benchResult) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "conversations\trows\tgzip MB\tCSV MB\tfloor s\trun s\trun/floor\tmin–max\trows/s\tCSV MB/s\tpeak RSS MiB\t")
+	fmt.Fprintln(tw, "conversations\trows\tgzip MB\tCSV MB\tfloor s\trun s\trun CPU s\trun/floor\tmin–max\trows/s\tCSV MB/s\tpeak RSS MiB\t")
 	for _, r := range rs {
 		secs := r.wall.Seconds()
-		fmt.Fprintf(tw, "%d\t%d\t%.0f\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f–%.2f\t%.2fM\t%.0f\t%.0f\t\n",
+		fmt.Fprintf(tw, "%d\t%d\t%.0f\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f–%.2f\t%.2fM\t%.0f\t%.0f\t\n",
 			r.conversations, r.rows, float64(r.gzBytes)/1e6, float64(r.csvBytes)/1e6,
-			r.floor.Seconds(), secs, r.ratio, r.ratioMin, r.ratioMax, float64(r.rows)/secs/1e6,
+			r.floor.Seconds(), secs, r.cpu.Seconds(), r.ratio, r.ratioMin, r.ratioMax, float64(r.rows)/secs/1e6,
 			float64(r.csvBytes)/1e6/secs, float64(r.maxRSS)/(1<<20))
 	}
 	tw.Flush()
