@@ -133,7 +133,7 @@ func (m benchMonth) time(ctx context.Context, c *invocation, exe string, rounds 
 		res, res.csvBytes = r, csvBytes
 	}
 	if lo, hi, noisy := floorSpread(floors); noisy {
-		c.log.Warn("the floor varied by more than 15% across rounds, so the ratios are unreliable: the machine is busy, or the month too small to time",
+		c.log.Warn("the rounds' floors disagree, so the ratios are unreliable: the machine is busy, or the month too small to time",
 			"conversations", m.conversations, "floor_min_s", lo, "floor_max_s", hi)
 	}
 	res.floor = seconds(median(floors))
