@@ -54,11 +54,12 @@ func (d *decoder) group(data []byte, textLen int) {
 }
 
 // copyText copies a GUID or ref, and returns its length. UUIDs, nearly
-// all, are copied as one 17-byte value, inline, rather than by a call to
-// memmove.
+// all, are copied inline as two overlapping 16-byte values rather than by
+// a call to memmove (which is what the compiler makes of a 17-byte copy).
 func copyText(dst, src []byte) int {
 	if len(src) == 17 && len(dst) >= 17 {
-		*(*[17]byte)(dst) = [17]byte(src)
+		*(*[16]byte)(dst[1:]) = [16]byte(src[1:])
+		*(*[16]byte)(dst) = [16]byte(src)
 		return 17
 	}
 	return copy(dst, src)

@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"encoding/binary"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -27,6 +29,8 @@ func TestRecordRoundTrip(t *testing.T) {
 		{Time: 1 << 50, ConversationID: []byte("lower-" + strings.ToLower(uuidB)), GUID: []byte(strings.ToLower(uuidB)), Interaction: []byte(spine.COPCID), Sender: []byte("1"), Recipient: []byte("2"), MessageRef: []byte("NotAUUID"), Error: spine.Code(-99999999999)},
 		{Time: -5, ConversationID: []byte("conv-b"), GUID: []byte("g2"), Interaction: []byte(spine.RequestCompletedID), Sender: []byte("1"), Recipient: []byte("2"), Error: spine.Code(1 << 40), ToSystem: []byte(""), HasToSystem: true, FromSystem: []byte(long), HasFromSystem: true},
 		{Time: 7, ConversationID: []byte(uuidA), GUID: []byte(uuidA), Interaction: []byte(spine.RequestStartedID), Sender: []byte("000012345678"), Recipient: []byte("987654321000")},
+		{Time: 8, ConversationID: []byte("conv-b"), GUID: []byte("g3"), Interaction: []byte(spine.AcknowledgementID), Sender: []byte("0000000000001"), Recipient: []byte("01")},
+		{Time: 9, ConversationID: []byte("conv-b"), GUID: []byte("g4"), Interaction: []byte(spine.AcknowledgementID), Sender: []byte("001"), Recipient: []byte("999999999999999")},
 	}
 	// want: conversations in first-seen order, messages in input order.
 	var want []spine.Conversation
@@ -124,6 +128,39 @@ func TestDecodeCorrupt(t *testing.T) {
 			bad := append([]byte(nil), good...)
 			bad[i] = v
 			_ = d.decode(bad) // must not panic
+		}
+	}
+}
+
+// TestInternerNumbers interns many numeric values, enough to grow the table
+// several times, among them equal numbers of different lengths and numbers
+// too long for the table, and checks that each keeps one id, distinct from
+// every other value's, that gives it back.
+func TestInternerNumbers(t *testing.T) {
+	in := newInterner()
+	var vals []string
+	for i := range 20000 {
+		vals = append(vals, fmt.Sprintf("%012d", i*7919), fmt.Sprintf("%d", i), fmt.Sprintf("%0*d", 1+i%15, i))
+	}
+	ids := map[string]uint64{}
+	seen := map[uint64]string{}
+	for pass := range 2 {
+		for _, v := range vals {
+			b := in.appendString(nil, []byte(v))
+			id, n := binary.Uvarint(b)
+			if n != len(b) || id == 0 {
+				t.Fatalf("%q: stored as %x, want an id", v, b)
+			}
+			if got := in.values[id-1]; got != v {
+				t.Fatalf("%q: id %d is %q", v, id, got)
+			}
+			if old, ok := ids[v]; ok && old != id {
+				t.Fatalf("pass %d, %q: id %d, was %d", pass, v, id, old)
+			}
+			if other, ok := seen[id]; ok && other != v {
+				t.Fatalf("%q and %q share id %d", v, other, id)
+			}
+			ids[v], seen[id] = id, v
 		}
 	}
 }
