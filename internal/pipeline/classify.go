@@ -22,9 +22,9 @@ type classified struct {
 // calls emit with each partition's result in partition order, so that
 // transfers come out in first-seen order. At most a few partitions are
 // decoded or waiting at once.
-func classifyPartitions(ctx context.Context, ps *partitions, opt spine.Options, emit func(*classified) error) error {
+func classifyPartitions(ctx context.Context, ps *partitions, from int, opt spine.Options, emit func(*classified) error) error {
 	n := len(ps.parts)
-	workers := max(1, min(runtime.GOMAXPROCS(0), n))
+	workers := max(1, min(runtime.GOMAXPROCS(0), n-from))
 	results := make([]chan *classified, n)
 	for k := range results {
 		results[k] = make(chan *classified, 1)
@@ -36,7 +36,7 @@ func classifyPartitions(ctx context.Context, ps *partitions, opt spine.Options, 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var next sync.Mutex
-	k := 0
+	k := from
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
@@ -66,7 +66,7 @@ func classifyPartitions(ctx context.Context, ps *partitions, opt spine.Options, 
 		})
 	}
 	defer wg.Wait()
-	for i := range n {
+	for i := from; i < n; i++ {
 		var c *classified
 		select {
 		case c = <-results[i]:
@@ -99,6 +99,11 @@ func classifyPartition(ps *partitions, k int, d *decoder, opt spine.Options, ts 
 	if ps.dir != "" {
 		d.data = data
 	}
+	return classifyRecords(k, data, d, opt, ts)
+}
+
+// classifyRecords decodes and classifies the records of partition k.
+func classifyRecords(k int, data []byte, d *decoder, opt spine.Options, ts []spine.Transfer) *classified {
 	if err := d.decode(data); err != nil {
 		return &classified{err: fmt.Errorf("partition %d: %w", k, err)}
 	}

@@ -42,7 +42,20 @@ type Config struct {
 	// "encode", "publish", and "published NAME" after each output. Tests use
 	// it to interrupt a run at each point.
 	onPhase func(phase string)
+	// early chooses when partitions may be classified during the read
+	// (see early.go); tests compare the choices.
+	early earlyMode
 }
+
+// earlyMode is when a run with a cutoff, spilling, classifies partitions
+// during the read (see early.go).
+type earlyMode int
+
+const (
+	earlyIdle  earlyMode = iota // while the reader waits for the decompressor: the default
+	earlyOff                    // never
+	earlyEager                  // each as soon as it is final: deterministic, for tests
+)
 
 func (c *Config) phase(p string) {
 	if c.onPhase != nil {

@@ -30,11 +30,14 @@ type partitions struct {
 	strs    *interner
 	systems [2]recent // toSystem, fromSystem
 	bytes   int64     // record bytes so far
+	early   *early    // classifies partitions during the read, if set
 }
 
 type partition struct {
-	buf  []byte
-	last spine.Time // time of the previous record
+	buf     []byte
+	last    spine.Time // time of the previous record
+	first   spine.Time // the latest first-seen time of its conversations
+	spilled int64      // bytes queued for its file
 }
 
 func newPartitions(size int, dir string) *partitions {
@@ -50,9 +53,12 @@ func (ps *partitions) add(row *spinelog.Row) error {
 	seq, isNew := ps.convs.lookup(row.ConversationID)
 	k := int(seq / ps.size)
 	for len(ps.parts) <= k {
-		ps.parts = append(ps.parts, &partition{})
+		ps.parts = append(ps.parts, &partition{first: minTime})
 	}
 	p := ps.parts[k]
+	if isNew {
+		p.first = max(p.first, row.Time)
+	}
 	b := p.buf
 	start := len(b)
 	var flags byte
@@ -99,7 +105,12 @@ func (ps *partitions) add(row *spinelog.Row) error {
 	ps.bytes += int64(len(b) - start)
 	p.buf = b
 	if ps.dir != "" && len(b) >= spillChunk {
-		return ps.flush(k)
+		if err := ps.flush(k); err != nil {
+			return err
+		}
+	}
+	if ps.early != nil {
+		return ps.early.observe(k, row.Time)
 	}
 	return nil
 }
@@ -107,6 +118,7 @@ func (ps *partitions) add(row *spinelog.Row) error {
 // flush queues partition k's buffer for writing to its file.
 func (ps *partitions) flush(k int) error {
 	p := ps.parts[k]
+	p.spilled += int64(len(p.buf))
 	buf, err := ps.spill.send(k, p.buf)
 	p.buf = buf
 	return err
@@ -138,7 +150,7 @@ func (ps *partitions) load(k int, buf []byte) ([]byte, error) {
 		return b, nil
 	}
 	name := partitionFile(ps.dir, k)
-	b, err := readFileInto(name, buf)
+	b, err := readFileInto(name, -1, buf)
 	if err != nil {
 		return nil, fmt.Errorf("read spilled partition: %w", err)
 	}
@@ -146,18 +158,22 @@ func (ps *partitions) load(k int, buf []byte) ([]byte, error) {
 	return b, nil
 }
 
-// readFileInto reads the file name into buf, grown if needed.
-func readFileInto(name string, buf []byte) ([]byte, error) {
+// readFileInto reads the first n bytes of the file name, or all of it if n
+// < 0, into buf, grown if needed.
+func readFileInto(name string, n int64, buf []byte) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
+	if n < 0 {
+		st, err := f.Stat()
+		if err != nil {
+			return nil, err
+		}
+		n = st.Size()
 	}
-	buf = resize(buf, int(st.Size()))
+	buf = resize(buf, int(n))
 	if _, err := io.ReadFull(f, buf); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/nhsdigital/gp2gp/internal/metrics"
 	"github.com/nhsdigital/gp2gp/internal/output"
+	"github.com/nhsdigital/gp2gp/internal/spine"
 	"github.com/nhsdigital/gp2gp/internal/spinelog"
 	"github.com/nhsdigital/gp2gp/internal/store"
 )
@@ -101,6 +102,17 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	prog := startProgress(cfg.Progress, cfg.ProgressInterval)
 	defer prog.stop()
 
+	opt := classifyOptions(cfg.CutoffDays, layout)
+	col, err := newCollector(dir, orgs, layout)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { col.discard() }()
+	var e *early
+	if spill && opt.Cutoff > 0 && cfg.early != earlyOff {
+		e = startEarly(ps, opt, cfg.early == earlyEager, col.add)
+	}
+
 	var rejected []*spinelog.ParseError
 	for _, in := range inputs[:2] {
 		log.Info("reading", "input", in.name, "object", spineB.URL(in.key), "spill", spill)
@@ -119,37 +131,42 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return &Result{Summary: sum}, &TooManyRejectedError{Rejected: sum.RowsRejected, Read: sum.RowsRead, Max: cfg.MaxRejectedFraction, First: rejected[0]}
 	}
 
-	log.Info("classifying", "conversations", ps.conversations(), "partitions", len(ps.parts), "compact_mb", ps.bytes>>20, "spilled", spill, cpu())
+	from := 0
+	if e != nil {
+		emitted, late, disproved, err := e.end()
+		if err != nil {
+			return nil, err
+		}
+		if disproved { // start again, without what was classified early
+			col.discard()
+			if col, err = newCollector(dir, orgs, layout); err != nil {
+				return nil, err
+			}
+		}
+		from = emitted
+		col.sum.Messages[spine.CutOff.String()] += late
+		log.Info("classified early", "partitions", emitted, "disproved", disproved)
+	}
+	log.Info("classifying", "conversations", ps.conversations(), "partitions", len(ps.parts)-from, "compact_mb", ps.bytes>>20, "spilled", spill, cpu())
 	cfg.phase("classify")
 	prog.classifying(ps.conversations())
-	y, m := layout.Metric.Year, int(layout.Metric.Month)
-	practiceC := metrics.NewPracticeCounter(orgs, y, m)
-	nationalC := metrics.NewNationalCounter(y, m)
-	tf, err := newTransferSink(dir)
-	if err != nil {
-		return nil, err
-	}
-	defer tf.discard()
-	err = classifyPartitions(ctx, ps, classifyOptions(cfg.CutoffDays, layout), func(c *classified) error {
-		sum.merge(c.sum)
+	prog.classified(col.sum.Conversations)
+	err = classifyPartitions(ctx, ps, from, opt, func(c *classified) error {
 		prog.classified(c.sum.Conversations)
-		for i := range c.transfers {
-			practiceC.Add(&c.transfers[i])
-			nationalC.Add(&c.transfers[i])
-		}
-		return tf.write(c.transfers)
+		return col.add(c)
 	})
 	if err != nil {
 		return nil, err
 	}
+	sum.merge(col.sum)
 	log.Debug("classified", "transfers", sum.Transfers, cpu())
-	transfersFile, err := tf.close()
+	transfersFile, err := col.tf.close()
 	if err != nil {
 		return nil, err
 	}
 	log.Debug("transfers encoded")
-	practice := practiceC.Metrics()
-	national := nationalC.Metrics()
+	practice := col.practice.Metrics()
+	national := col.national.Metrics()
 	sum.UnknownRequestingASIDs = unknownASIDs(practice)
 
 	cfg.phase("encode")
@@ -223,6 +240,9 @@ func readLog(ctx context.Context, b *store.Bucket, key, input string, ps *partit
 		return is, nil, fmt.Errorf("%s %s: %w", input, b.URL(key), err)
 	}
 	defer lr.Close()
+	if ps.early != nil && !ps.early.eager {
+		lr.SetIdle(ps.early.idle)
+	}
 	prog.reading(input, size, lr)
 	var rejected []*spinelog.ParseError
 	var row spinelog.Row

@@ -30,8 +30,9 @@ type spillWriter struct {
 }
 
 type spillJob struct {
-	k   int
-	buf []byte
+	k    int
+	buf  []byte
+	done chan struct{} // a barrier: closed when reached, instead of a write
 }
 
 func startSpillWriter(dir string) *spillWriter {
@@ -48,6 +49,10 @@ func startSpillWriter(dir string) *spillWriter {
 func (w *spillWriter) run() {
 	defer close(w.done)
 	for j := range w.jobs {
+		if j.done != nil {
+			close(j.done)
+			continue
+		}
 		if w.failed() == nil {
 			if err := w.write(j.k, j.buf); err != nil {
 				w.mu.Lock()
@@ -94,13 +99,21 @@ func (w *spillWriter) send(k int, buf []byte) ([]byte, error) {
 	if err := w.failed(); err != nil {
 		return nil, err
 	}
-	w.jobs <- spillJob{k, buf}
+	w.jobs <- spillJob{k: k, buf: buf}
 	select {
 	case b := <-w.free:
 		return b, nil
 	default:
 		return make([]byte, 0, cap(buf)), nil
 	}
+}
+
+// barrier returns a channel closed once the buffers queued so far are
+// written (or have failed: see failed).
+func (w *spillWriter) barrier() <-chan struct{} {
+	done := make(chan struct{})
+	w.jobs <- spillJob{done: done}
+	return done
 }
 
 // close waits for the queued writes, closes the files and returns the

@@ -3,8 +3,12 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,8 +19,11 @@ import (
 // TestSpilledMatchesInMemory runs the same generated month in memory with
 // the default partitions and spilled to disk in tiny partitions (so that
 // conversations of one partition interleave with many others' and the
-// first-seen order must be restored across hundreds of files): every
+// first-seen order must be restored across hundreds of files), with and
+// without early classification and with and without a cutoff: every
 // output must be byte-identical, and the spill directory must be gone.
+// Where early classification can apply (a cutoff, many partitions), the
+// test checks that it did, for most of the partitions.
 func TestSpilledMatchesInMemory(t *testing.T) {
 	m := generateMonth(t, 3000, 21)
 	now := func() time.Time { return time.Date(2020, 1, 15, 1, 2, 3, 0, time.UTC) }
@@ -24,39 +31,76 @@ func TestSpilledMatchesInMemory(t *testing.T) {
 		name           string
 		spillThreshold int64
 		partitionSize  int
+		early          earlyMode
 	}
-	run := func(v variant) (string, *Summary) {
-		out, tmp := t.TempDir(), t.TempDir()
-		cfg := m.config(out)
-		cfg.Now = now
-		cfg.SpillThreshold, cfg.PartitionSize, cfg.TempDir = v.spillThreshold, v.partitionSize, tmp
-		res, err := Run(context.Background(), cfg)
-		if err != nil {
-			t.Fatalf("%s: %v", v.name, err)
+	for _, cutoff := range []int{14, 0} {
+		run := func(v variant) (string, *Summary, earlyLog) {
+			out, tmp := t.TempDir(), t.TempDir()
+			cfg := m.config(out)
+			cfg.Now, cfg.CutoffDays = now, cutoff
+			cfg.SpillThreshold, cfg.PartitionSize, cfg.TempDir, cfg.early = v.spillThreshold, v.partitionSize, tmp, v.early
+			var logs bytes.Buffer
+			cfg.Log = slog.New(slog.NewTextHandler(&logs, nil))
+			res, err := Run(context.Background(), cfg)
+			if err != nil {
+				t.Fatalf("%s: %v", v.name, err)
+			}
+			checkAccounting(t, res.Summary)
+			if left, _ := os.ReadDir(tmp); len(left) > 0 {
+				t.Errorf("%s: %d files left in the temporary directory", v.name, len(left))
+			}
+			return out, res.Summary, parseEarlyLog(t, logs.String())
 		}
-		checkAccounting(t, res.Summary)
-		if left, _ := os.ReadDir(tmp); len(left) > 0 {
-			t.Errorf("%s: %d files left in the temporary directory", v.name, len(left))
-		}
-		return out, res.Summary
-	}
-	memOut, memSum := run(variant{"in memory", 1 << 40, 0})
-	for _, v := range []variant{
-		{"spilled, partitions of 7", -1, 7},
-		{"spilled, one conversation per partition", -1, 1},
-		{"spilled, default partitions", -1, 0},
-	} {
-		out, sum := run(v)
-		for _, f := range []string{TransfersFile, PracticeMetricsFile, NationalMetricsFile, RejectedRowsFile} {
-			if !bytes.Equal(readOutput(t, memOut, f), readOutput(t, out, f)) {
-				t.Errorf("%s: %s differs from the in-memory run's", v.name, f)
+		memOut, memSum, _ := run(variant{"in memory", 1 << 40, 0, earlyIdle})
+		for _, v := range []variant{
+			{"spilled, partitions of 7", -1, 7, earlyIdle},
+			{"spilled, partitions of 7, eager", -1, 7, earlyEager},
+			{"spilled, partitions of 7, not early", -1, 7, earlyOff},
+			{"spilled, one conversation per partition, eager", -1, 1, earlyEager},
+			{"spilled, default partitions", -1, 0, earlyIdle},
+		} {
+			v.name = fmt.Sprintf("cutoff %d, %s", cutoff, v.name)
+			out, sum, early := run(v)
+			switch {
+			case (cutoff == 0 || v.early == earlyOff) && early.ran:
+				t.Errorf("%s: early classification ran", v.name)
+			case cutoff > 0 && v.early == earlyEager && (early.disproved || early.partitions < early.total/3):
+				t.Errorf("%s: %d of %d partitions classified early, disproved %v; want a third at least", v.name, early.partitions, early.total, early.disproved)
+			}
+			for _, f := range []string{TransfersFile, PracticeMetricsFile, NationalMetricsFile, RejectedRowsFile} {
+				if !bytes.Equal(readOutput(t, memOut, f), readOutput(t, out, f)) {
+					t.Errorf("%s: %s differs from the in-memory run's", v.name, f)
+				}
+			}
+			memSum.ElapsedSeconds, sum.ElapsedSeconds = 0, 0
+			if diff := cmp.Diff(memSum, sum); diff != "" {
+				t.Errorf("%s: summary differs (-in memory +spilled):\n%s", v.name, diff)
 			}
 		}
-		memSum.ElapsedSeconds, sum.ElapsedSeconds = 0, 0
-		if diff := cmp.Diff(memSum, sum); diff != "" {
-			t.Errorf("%s: summary differs (-in memory +spilled):\n%s", v.name, diff)
-		}
 	}
+}
+
+// earlyLog is what a run logged of early classification.
+type earlyLog struct {
+	ran               bool
+	partitions, total int // classified early, of all
+	disproved         bool
+}
+
+func parseEarlyLog(t *testing.T, logs string) earlyLog {
+	t.Helper()
+	var e earlyLog
+	if m := regexp.MustCompile(`msg="classified early" partitions=(\d+) disproved=(\w+)`).FindStringSubmatch(logs); m != nil {
+		e.ran, e.disproved = true, m[2] == "true"
+		e.partitions, _ = strconv.Atoi(m[1])
+	}
+	m := regexp.MustCompile(`msg=classifying .*partitions=(\d+)`).FindStringSubmatch(logs)
+	if m == nil {
+		t.Fatalf("no classifying line in the log:\n%s", logs)
+	}
+	left, _ := strconv.Atoi(m[1])
+	e.total = e.partitions + left
+	return e
 }
 
 // TestSpillDirectoryMissing checks that a run which must spill, and cannot

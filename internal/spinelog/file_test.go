@@ -145,7 +145,8 @@ func TestMemoryBounded(t *testing.T) {
 		t.Fatalf("got %v, want a ParseError on line 2", err)
 	}
 	runtime.ReadMemStats(&after)
-	if grew := after.TotalAlloc - before.TotalAlloc; grew > 8*MaxRecordBytes {
+	// The read-ahead's buffers may be allocated meanwhile too.
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 8*MaxRecordBytes+(chunks+2)*chunkSize {
 		t.Errorf("allocated %d bytes to skip a 256 MiB line", grew)
 	}
 	if err := rd.Read(&m); err != nil || m.GUID == "" {

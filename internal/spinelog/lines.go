@@ -9,10 +9,14 @@ import (
 )
 
 // chunkSize is the size of the blocks the decompressing goroutine hands to
-// the parser; chunks is how many it may fill ahead.
+// the parser; chunks is how many it may fill ahead: 16 MiB, tens of
+// milliseconds of decompression, so that the parser can spend that long on
+// other work while it would wait (see Reader.SetIdle) without stopping the
+// decompressor. The buffers are allocated as the decompressor first needs
+// them, so a small log takes little memory.
 const (
 	chunkSize = bufferSize
-	chunks    = 32
+	chunks    = 256
 )
 
 // errLineTooLong is what lineSource returns for a line over its limit.
@@ -28,16 +32,14 @@ type chunk struct {
 // floor of a run) and parsing proceed in parallel.
 type inflater struct {
 	out  chan chunk
-	free chan []byte
+	free chan []byte // buffers the parser is done with
+	made int         // buffers allocated, at most chunks + 2
 	done chan struct{}
 	stop sync.Once
 }
 
 func startInflater(r io.Reader) *inflater {
 	f := &inflater{out: make(chan chunk, chunks), free: make(chan []byte, chunks+2), done: make(chan struct{})}
-	for range chunks + 2 {
-		f.free <- make([]byte, chunkSize)
-	}
 	go f.run(r)
 	return f
 }
@@ -48,8 +50,17 @@ func (f *inflater) run(r io.Reader) {
 		var buf []byte
 		select {
 		case buf = <-f.free:
-		case <-f.done:
-			return
+		default:
+			if f.made < chunks+2 {
+				f.made++
+				buf = make([]byte, chunkSize)
+				break
+			}
+			select {
+			case buf = <-f.free:
+			case <-f.done:
+				return
+			}
 		}
 		n, err := 0, error(nil)
 		for n < len(buf) && err == nil {
@@ -80,6 +91,7 @@ type lineSource struct {
 	err   error  // the error that followed the current chunk's data
 	limit int    // longest line accepted
 	n     atomic.Int64
+	idle  func() // called when the next chunk is not ready yet, if set
 }
 
 // next returns the next line, with its '\n' unless it is the last line of
@@ -129,7 +141,16 @@ func (s *lineSource) refill() error {
 	if s.err != nil {
 		return s.err
 	}
-	c, ok := <-s.f.out
+	var c chunk
+	var ok bool
+	select {
+	case c, ok = <-s.f.out:
+	default:
+		if s.idle != nil {
+			s.idle()
+		}
+		c, ok = <-s.f.out
+	}
 	if !ok {
 		s.err = io.ErrClosedPipe // closed by close: not reached by the Reader
 		return s.err
