@@ -134,6 +134,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	from := 0
 	if e != nil {
 		emitted, late, disproved, err := e.end()
+		ps.early = nil // its decoder's buffers are not needed any more
 		if err != nil {
 			return nil, err
 		}
