@@ -55,6 +55,7 @@ type Reader struct {
 	// UTF-8 as a whole, sparing the check of each field.
 	validUTF8 bool
 	times     timeCache
+	widths    quotedWidths
 	// The accepted rows are counted in nAccepted and published to
 	// accepted every acceptedBatch rows and when the reader stops, rather
 	// than by an atomic add a row.
@@ -193,7 +194,7 @@ func (r *Reader) next(first bool) ([][]byte, *csv.ParseError, error) {
 			continue // csv skips empty lines
 		}
 		if len(body) > 0 {
-			if fields, ok := splitSimple(body, r.fields[:0]); ok {
+			if fields, ok := splitSimple(body, r.fields[:0], &r.widths); ok {
 				r.fields, r.recLine, r.nextLine = fields, r.line, r.line+1
 				r.validUTF8 = utf8.Valid(body)
 				return fields, nil, nil

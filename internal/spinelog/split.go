@@ -16,32 +16,59 @@ import (
 // quotes once (a vectorised count) and checks at the end that every one
 // opened or closed a quoted field: a quote anywhere else is inside an
 // unquoted field. That halves the calls to bytes.IndexByte a line.
-func splitSimple(line []byte, fields [][]byte) ([][]byte, bool) {
+//
+// Nor does it search for the closing quote of a quoted field that is as
+// wide as the column's last quoted value (widths, updated): timestamps and
+// UUIDs all are. If a guessed closing quote is not the field's first
+// quote, the quotes before it are left unaccounted for and the line fails
+// the check; it is then split again without guesses, so the result is
+// exactly that of searching.
+func splitSimple(line []byte, fields [][]byte, widths *quotedWidths) ([][]byte, bool) {
 	if bytes.IndexByte(line, '\r') >= 0 {
 		return fields, false
 	}
-	quotes := bytes.Count(line, quote) // quotes not yet accounted for
-	for {
+	quotes := bytes.Count(line, quote)
+	out, ok, guessed := splitQuotes(line, fields, quotes, widths)
+	if !ok && guessed {
+		out, ok, _ = splitQuotes(line, fields, quotes, nil)
+	}
+	return out, ok
+}
+
+// splitQuotes is splitSimple for a line of quotes quotes and no carriage
+// return, guessing quoted fields' widths from widths unless it is nil.
+func splitQuotes(line []byte, fields [][]byte, quotes int, widths *quotedWidths) (_ [][]byte, ok, guessed bool) {
+	for col := 0; ; col++ {
 		if len(line) > 0 && line[0] == '"' {
-			end := bytes.IndexByte(line[1:], '"')
+			end := -1
+			if widths != nil && col < len(widths) {
+				if w := widths[col]; w+2 <= len(line) && line[1+w] == '"' && (w+2 == len(line) || line[2+w] == ',') {
+					end, guessed = w, true
+				}
+			}
 			if end < 0 {
-				return fields, false // a quoted field spanning lines
+				if end = bytes.IndexByte(line[1:], '"'); end < 0 {
+					return fields, false, guessed // a quoted field spanning lines
+				}
+				if widths != nil && col < len(widths) {
+					widths[col] = end
+				}
 			}
 			quotes -= 2
 			fields = append(fields, line[1:1+end])
 			line = line[2+end:]
 			if len(line) == 0 {
-				return fields, quotes == 0
+				return fields, quotes == 0, guessed
 			}
 			if line[0] != ',' {
-				return fields, false
+				return fields, false, guessed
 			}
 			line = line[1:]
 			continue
 		}
 		end := bytes.IndexByte(line, ',')
 		if end < 0 {
-			return append(fields, line), quotes == 0
+			return append(fields, line), quotes == 0, guessed
 		}
 		fields = append(fields, line[:end])
 		line = line[end+1:]
@@ -49,6 +76,10 @@ func splitSimple(line []byte, fields [][]byte) ([][]byte, bool) {
 }
 
 var quote = []byte{'"'}
+
+// quotedWidths holds, by column, the width of the last quoted value
+// splitSimple found by searching.
+type quotedWidths [16]int
 
 // lineFeeder hands encoding/csv one line at a time, starting with a line
 // already read, so that csv never reads past the record it parses.
