@@ -27,7 +27,8 @@ func FuzzSplitSimple(f *testing.F) {
 		f.Add(s, s)
 	}
 	for _, p := range [][2]string{
-		{`"abcd",x`, `"a",b",x`},    // the guess lands past the field's real end
+		{`"abcd",x`, `"a","",x`},    // past the field's end, on a line that is simple all the same
+		{`"abcd",x`, `"a",b",x`},    // past the field's end, on a line that is not
 		{`"abcd",x`, `"a""b",x`},    // on an escaped quote
 		{`"abcd"`, `"a,b"`},         // past the line's end
 		{`x,"abcd",y`, `x,"ab",d"`}, // on the quote of an unquoted field
