@@ -272,8 +272,8 @@ func (r *Reader) fileError(line int, err error) *FileError {
 }
 
 // Stats returns the reader's progress so far. While rows are being read,
-// Accepted (and so Records) may lag by up to 1,023 rows; it is exact once
-// ReadRow has returned io.EOF or a *FileError.
+// Accepted (and so Records) may lag by fewer than acceptedBatch rows; it is
+// exact once ReadRow has returned io.EOF or a *FileError.
 func (r *Reader) Stats() Stats {
 	accepted, rejected := r.accepted.Load(), r.rejected.Load()
 	return Stats{
