@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -15,6 +16,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/nhsdigital/gp2gp/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the testscript files' expected outputs")
@@ -43,19 +46,49 @@ func gp2gpCommand(env []string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// TestScripts runs the CLI behaviour scripts in testdata/script. $GOLDEN is
-// the golden cases' folder.
+// TestScripts runs the CLI behaviour scripts in testdata/script. Each
+// golden case available here is in $GOLDEN_NAME (dec2019-1k in
+// $GOLDEN_DEC2019_1K); a script that needs a case that is not shipped
+// starts with [!golden:NAME] skip, which fails instead when CI=true.
 func TestScripts(t *testing.T) {
-	golden := goldenDir(t)
+	var cases []golden.Case
+	for _, k := range []golden.Kind{golden.Monthly, golden.ODS, golden.Classify, golden.Metrics} {
+		cases = append(cases, golden.Cases(t, k)...)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:           filepath.Join("testdata", "script"),
 		UpdateScripts: *update,
 		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"exitcode": exitCode, "gzip": gzipFile},
 		Setup: func(e *testscript.Env) error {
-			e.Setenv("GOLDEN", golden)
+			for _, c := range cases {
+				if c.Available() {
+					e.Setenv(goldenVar(c.Name), c.Dir(t))
+				}
+			}
 			return nil
 		},
+		Condition: func(cond string) (bool, error) {
+			name, ok := strings.CutPrefix(cond, "golden:")
+			if !ok {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			for _, c := range cases {
+				if c.Name != name {
+					continue
+				}
+				if !c.Available() && os.Getenv("CI") == "true" {
+					return false, fmt.Errorf("golden case %s is absent; CI=true, where it must be present", name)
+				}
+				return c.Available(), nil
+			}
+			return false, fmt.Errorf("no golden case %s", name)
+		},
 	})
+}
+
+// goldenVar is the script variable holding a golden case's directory.
+func goldenVar(name string) string {
+	return "GOLDEN_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
 }
 
 // exitCode runs a command and checks its exit code: exitcode N cmd args...

@@ -11,54 +11,21 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/nhsdigital/gp2gp/internal/golden"
 	"github.com/nhsdigital/gp2gp/internal/output/outputtest"
 )
-
-// goldenDir is ../shared/golden beside the repository (or $GP2GP_GOLDEN_DIR).
-func goldenDir(t *testing.T) string { return outputtest.GoldenDir(t) }
-
-type goldenCase struct {
-	DateAnchor     string `json:"date_anchor"`
-	CutoffDays     *int   `json:"cutoff_days"`
-	ExpectedPrefix string `json:"expected_output_prefix"`
-}
-
-func goldenCases(t *testing.T) map[string]goldenCase {
-	t.Helper()
-	dir := goldenDir(t)
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases := map[string]goldenCase{}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name(), "case.json"))
-		if err != nil {
-			continue
-		}
-		var c goldenCase
-		if err := json.Unmarshal(b, &c); err != nil {
-			t.Fatalf("%s: %v", e.Name(), err)
-		}
-		cases[e.Name()] = c
-	}
-	if len(cases) < 5 {
-		t.Fatalf("found %d golden cases in %s, want at least 5", len(cases), dir)
-	}
-	return cases
-}
 
 // TestGolden runs every golden case end to end through Main, configured only
 // by the environment variables of SPEC §3, and compares the outputs with what
 // the reference produced.
 func TestGolden(t *testing.T) {
-	dir := goldenDir(t)
-	for name, gc := range goldenCases(t) {
-		t.Run(name, func(t *testing.T) {
+	for _, gc := range golden.Cases(t, golden.Monthly) {
+		t.Run(gc.Name, func(t *testing.T) {
+			dir := gc.Dir(t)
 			out := t.TempDir()
 			env := []string{
-				"INPUT_SPINE_DATA_BUCKET=" + filepath.Join(dir, name, "spine"),
-				"ORGANISATION_METADATA_BUCKET=" + filepath.Join(dir, name, "org"),
+				"INPUT_SPINE_DATA_BUCKET=" + filepath.Join(dir, gc.SpineBucket),
+				"ORGANISATION_METADATA_BUCKET=" + filepath.Join(dir, gc.OrgBucket),
 				"OUTPUT_TRANSFER_DATA_BUCKET=" + out,
 				"DATE_ANCHOR=" + gc.DateAnchor,
 			}
@@ -70,7 +37,7 @@ func TestGolden(t *testing.T) {
 				t.Fatalf("exit %d\n%s", code, stderr.String())
 			}
 			prefix := filepath.FromSlash(gc.ExpectedPrefix[len("expected/"):])
-			expected := filepath.Join(dir, name, filepath.FromSlash(gc.ExpectedPrefix))
+			expected := filepath.Join(dir, filepath.FromSlash(gc.ExpectedPrefix))
 			got := filepath.Join(out, prefix)
 			for _, f := range []string{"practiceMetrics.json", "nationalMetrics.json"} {
 				compareJSON(t, filepath.Join(expected, f), filepath.Join(got, f))
@@ -157,11 +124,7 @@ func compareParquet(t *testing.T, path string, want any) {
 	}
 
 	dump := outputtest.ReadDump(t, path)
-	schema := readJSON(t, filepath.Join(goldenDir(t), "SCHEMA_V4.json"))
-	var gotSchema any
-	b, _ = json.Marshal(dump.Schema)
-	json.Unmarshal(b, &gotSchema)
-	if d := cmp.Diff(schema, gotSchema); d != "" {
+	if d := cmp.Diff(golden.SchemaV4, dump.Schema); d != "" {
 		t.Errorf("DuckDB schema (-want +got):\n%s", d)
 	}
 	for _, p := range dump.Parquet {

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/nhsdigital/gp2gp/internal/golden"
 	"github.com/nhsdigital/gp2gp/internal/store/s3test"
 )
 
@@ -54,15 +55,11 @@ type s3Result struct {
 func TestS3E2E(t *testing.T) {
 	srv := s3test.Start(t)
 	bin := gp2gpBinary(t)
-	golden := goldenDir(t)
-	cases := goldenCases(t)
+	// The failure cases use a shipped month, so that they run in a fresh
+	// clone too.
+	seed := golden.Find(t, "dec2019-1k")
 
 	t.Run("golden", func(t *testing.T) {
-		names := make([]string, 0, len(cases))
-		for name := range cases {
-			names = append(names, name)
-		}
-		slices.Sort(names)
 		// Bucket spellings cycle through the forms a scheduler may pass.
 		styles := []struct {
 			name   string
@@ -73,16 +70,16 @@ func TestS3E2E(t *testing.T) {
 			{"s3-url-prefix", func(b string) string { return "s3://" + b + "/gp2gp/data" }, "gp2gp/data/"},
 			{"plain-prefix", func(b string) string { return b + "/monthly" }, "monthly/"},
 		}
-		for i, name := range names {
-			gc := cases[name]
+		for i, gc := range golden.Cases(t, golden.Monthly) {
 			style := styles[i%len(styles)]
-			t.Run(name+"/"+style.name, func(t *testing.T) {
+			t.Run(gc.Name+"/"+style.name, func(t *testing.T) {
+				dir := gc.Dir(t)
 				spineB, orgB, outB := bucketNames(fmt.Sprintf("g%d", i))
 				for _, b := range []string{spineB, orgB, outB} {
 					srv.CreateBucket(t, b)
 				}
-				uploadDir(t, srv, filepath.Join(golden, name, "spine"), spineB, style.prefix)
-				uploadDir(t, srv, filepath.Join(golden, name, "org"), orgB, style.prefix)
+				uploadDir(t, srv, filepath.Join(dir, gc.SpineBucket), spineB, style.prefix)
+				uploadDir(t, srv, filepath.Join(dir, gc.OrgBucket), orgB, style.prefix)
 				res := runBinary(t, bin, srv, s3Run{
 					spine: style.spec(spineB), org: style.spec(orgB), out: style.spec(outB),
 					endpoint: srv.URL, anchor: gc.DateAnchor, cutoffDays: gc.CutoffDays,
@@ -90,7 +87,7 @@ func TestS3E2E(t *testing.T) {
 				if res.code != ExitOK && res.code != ExitRejected {
 					t.Fatalf("exit %d, want 0 or 3\n%s", res.code, res.stderr)
 				}
-				checkGoldenOutputs(t, srv, outB, style.prefix, filepath.Join(golden, name), gc)
+				checkGoldenOutputs(t, srv, outB, style.prefix, gc)
 			})
 		}
 	})
@@ -146,8 +143,8 @@ func TestS3E2E(t *testing.T) {
 	})
 
 	t.Run("missing input", func(t *testing.T) {
-		// The reference-e2e case's keys (SPEC §3) for its anchor.
-		const anchor = "2020-01-30T18:44:49Z"
+		// The seed case's keys (SPEC §3) for its anchor.
+		anchor := seed.DateAnchor
 		tests := []struct {
 			input  string // which input the error must name
 			bucket int    // 0 spine, 1 org
@@ -159,7 +156,7 @@ func TestS3E2E(t *testing.T) {
 		}
 		for i, tt := range tests {
 			t.Run(tt.input, func(t *testing.T) {
-				spineB, orgB, outB := seedReferenceE2E(t, srv, golden, fmt.Sprintf("m%d", i))
+				spineB, orgB, outB := seedCase(t, srv, seed, fmt.Sprintf("m%d", i))
 				bucket := []string{spineB, orgB}[tt.bucket]
 				deleteObject(t, srv, bucket, tt.key)
 
@@ -181,9 +178,9 @@ func TestS3E2E(t *testing.T) {
 	})
 
 	t.Run("wrong credentials", func(t *testing.T) {
-		spineB, orgB, outB := seedReferenceE2E(t, srv, golden, "c")
+		spineB, orgB, outB := seedCase(t, srv, seed, "c")
 		res := runBinary(t, bin, srv, s3Run{
-			spine: spineB, org: orgB, out: outB, endpoint: srv.URL, anchor: "2020-01-30T18:44:49Z",
+			spine: spineB, org: orgB, out: outB, endpoint: srv.URL, anchor: seed.DateAnchor,
 			extraEnv: []string{"AWS_SECRET_ACCESS_KEY=not-the-secret"},
 		})
 		if res.code != ExitFailure {
@@ -211,10 +208,10 @@ func TestS3E2E(t *testing.T) {
 			{"503 SlowDown", http.StatusServiceUnavailable, 3},
 			{"500 InternalError", http.StatusInternalServerError, 2},
 		}
-		gc := cases["reference-e2e"]
+		gc := seed
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				spineB, orgB, outB := seedReferenceE2E(t, srv, golden, fmt.Sprintf("t%d", i))
+				spineB, orgB, outB := seedCase(t, srv, seed, fmt.Sprintf("t%d", i))
 				proxy := s3test.StartFaultyProxy(t, srv.URL, tt.failFirst, tt.status)
 				res := runBinary(t, bin, srv, s3Run{
 					spine: spineB, org: orgB, out: outB, endpoint: proxy.URL,
@@ -226,7 +223,7 @@ func TestS3E2E(t *testing.T) {
 				if got := proxy.Requests(); got <= tt.failFirst {
 					t.Errorf("proxy saw %d requests, want more than the %d it failed", got, tt.failFirst)
 				}
-				checkGoldenOutputs(t, srv, outB, "", filepath.Join(golden, "reference-e2e"), gc)
+				checkGoldenOutputs(t, srv, outB, "", gc)
 			})
 		}
 	})
@@ -399,7 +396,7 @@ func listKeys(t *testing.T, srv *s3test.Server, bucket, prefix string) []string 
 
 // checkGoldenOutputs downloads the run's outputs from the output bucket and
 // compares them with the reference's, as TestGolden does for directories.
-func checkGoldenOutputs(t *testing.T, srv *s3test.Server, bucket, prefix, caseDir string, gc goldenCase) {
+func checkGoldenOutputs(t *testing.T, srv *s3test.Server, bucket, prefix string, gc golden.Case) {
 	t.Helper()
 	monthDir := strings.TrimPrefix(gc.ExpectedPrefix, "expected/") // v4/{Y}/{M}/
 	outPrefix := prefix + monthDir
@@ -421,7 +418,7 @@ func checkGoldenOutputs(t *testing.T, srv *s3test.Server, bucket, prefix, caseDi
 	for _, f := range []string{"transfers.parquet", "practiceMetrics.json", "nationalMetrics.json"} {
 		download(t, srv, bucket, outPrefix+f, filepath.Join(got, f))
 	}
-	expected := filepath.Join(caseDir, filepath.FromSlash(gc.ExpectedPrefix))
+	expected := gc.Path(t, filepath.FromSlash(gc.ExpectedPrefix))
 	for _, f := range []string{"practiceMetrics.json", "nationalMetrics.json"} {
 		compareJSON(t, filepath.Join(expected, f), filepath.Join(got, f))
 	}
@@ -463,15 +460,15 @@ func closedAddr(t *testing.T) string {
 	return addr
 }
 
-// seedReferenceE2E creates the spine, organisation and output buckets named
-// by suffix and uploads the reference's e2e inputs into the first two.
-func seedReferenceE2E(t *testing.T, srv *s3test.Server, golden, suffix string) (spineB, orgB, outB string) {
+// seedCase creates the spine, organisation and output buckets named by
+// suffix and uploads the golden case's inputs into the first two.
+func seedCase(t *testing.T, srv *s3test.Server, gc golden.Case, suffix string) (spineB, orgB, outB string) {
 	t.Helper()
 	spineB, orgB, outB = bucketNames(suffix)
 	for _, b := range []string{spineB, orgB, outB} {
 		srv.CreateBucket(t, b)
 	}
-	uploadDir(t, srv, filepath.Join(golden, "reference-e2e", "spine"), spineB, "")
-	uploadDir(t, srv, filepath.Join(golden, "reference-e2e", "org"), orgB, "")
+	uploadDir(t, srv, gc.Path(t, gc.SpineBucket), spineB, "")
+	uploadDir(t, srv, gc.Path(t, gc.OrgBucket), orgB, "")
 	return spineB, orgB, outB
 }

@@ -15,14 +15,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/nhsdigital/gp2gp/internal/golden"
 	"github.com/nhsdigital/gp2gp/internal/metrics"
-	"github.com/nhsdigital/gp2gp/internal/output/outputtest"
 	"github.com/nhsdigital/gp2gp/internal/spine"
 )
-
-// goldenDir holds the reference's golden cases; the CI clone has shared/
-// beside the repository root.
-const goldenDir = "../../../shared/golden"
 
 func TestFormatGeneratedOn(t *testing.T) {
 	tests := []struct {
@@ -213,7 +209,7 @@ type goldenTransfers struct {
 // band limit (3 days + 500 ms) into the lower band; for the synthetic
 // cases' sla_boundary scenarios, the exact SLA is restored from the family
 // name in manifest.csv.gz (and checked to round to sla_duration).
-func loadGoldenTransfers(t *testing.T, dir, path string) []spine.Transfer {
+func loadGoldenTransfers(t *testing.T, c golden.Case, path string) []spine.Transfer {
 	t.Helper()
 	var g goldenTransfers
 	readJSON(t, path, &g)
@@ -221,7 +217,7 @@ func loadGoldenTransfers(t *testing.T, dir, path string) []spine.Transfer {
 	if len(g.ConversationID) != n || len(g.SLADuration) != n || len(g.RequestingASID) != n || len(g.FailureReason) != n {
 		t.Fatalf("%s: columns of different lengths", path)
 	}
-	families := loadManifest(t, dir)
+	families := loadManifest(t, c)
 	ts := make([]spine.Transfer, n)
 	for i := range ts {
 		ts[i] = spine.Transfer{RequestingASID: g.RequestingASID[i], Status: spine.Status(g.Status[i])}
@@ -244,9 +240,9 @@ func loadGoldenTransfers(t *testing.T, dir, path string) []spine.Transfer {
 
 // loadManifest maps conversation ids to their scenario family, if the case
 // has a manifest.
-func loadManifest(t *testing.T, dir string) map[string]string {
+func loadManifest(t *testing.T, c golden.Case) map[string]string {
 	t.Helper()
-	rows := outputtest.Manifest(t, dir)
+	rows := c.Manifest(t)
 	if rows == nil {
 		return nil
 	}
@@ -312,24 +308,12 @@ func goldenGeneratedOn(t *testing.T, golden []byte) time.Time {
 // TestGolden rebuilds both metrics files of every golden case from the
 // reference's transfers and organisation metadata and compares the bytes.
 func TestGolden(t *testing.T) {
-	cases, err := filepath.Glob(filepath.Join(goldenDir, "*", "case.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cases) == 0 {
-		t.Skipf("no golden cases under %s", goldenDir)
-	}
-	for _, c := range cases {
-		dir := filepath.Dir(c)
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			var cfg struct {
-				MetricMonth   string `json:"metric_month"`
-				OverflowMonth string `json:"overflow_month"`
-			}
-			readJSON(t, c, &cfg)
-			year, month := parseMonth(t, cfg.MetricMonth)
-			oy, om := parseMonth(t, cfg.OverflowMonth)
-			orgFile, err := os.Open(filepath.Join(dir, "org", "v2", strconv.Itoa(oy), strconv.Itoa(om), "organisationMetadata.json"))
+	for _, c := range golden.Cases(t, golden.Monthly) {
+		t.Run(c.Name, func(t *testing.T) {
+			dir := c.Dir(t)
+			year, month := parseMonth(t, c.MetricMonth)
+			oy, om := parseMonth(t, c.OverflowMonth)
+			orgFile, err := os.Open(filepath.Join(dir, c.OrgBucket, "v2", strconv.Itoa(oy), strconv.Itoa(om), "organisationMetadata.json"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -339,7 +323,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			out := filepath.Join(dir, "expected", "v4", strconv.Itoa(year), strconv.Itoa(month))
-			transfers := loadGoldenTransfers(t, dir, filepath.Join(out, "transfers.json"))
+			transfers := loadGoldenTransfers(t, c, filepath.Join(out, "transfers.json"))
 
 			wantPractice := readFile(t, filepath.Join(out, "practiceMetrics.json"))
 			var got bytes.Buffer

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/nhsdigital/gp2gp/internal/golden"
 	"github.com/nhsdigital/gp2gp/internal/output/outputtest"
 	"github.com/nhsdigital/gp2gp/internal/spine"
 )
@@ -338,7 +339,7 @@ func TestWriteTransfersDuckDB(t *testing.T) {
 				t.Fatal(err)
 			}
 			d := outputtest.ReadDump(t, path)
-			if diff := cmp.Diff(outputtest.SchemaV4(t), d.Schema); diff != "" {
+			if diff := cmp.Diff(golden.SchemaV4, d.Schema); diff != "" {
 				t.Errorf("DuckDB schema (-SCHEMA_V4.json +got):\n%s", diff)
 			}
 			for i, p := range d.Parquet {

@@ -11,20 +11,15 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/nhsdigital/gp2gp/internal/golden"
 	"github.com/nhsdigital/gp2gp/internal/spine"
 )
 
+// referenceE2E is the reference's end-to-end case (see golden.Case.Dir for
+// when it skips).
 func referenceE2E(t *testing.T) string {
 	t.Helper()
-	d := os.Getenv("GP2GP_GOLDEN_DIR")
-	if d == "" {
-		d = filepath.Join("..", "..", "..", "shared", "golden")
-	}
-	d = filepath.Join(d, "reference-e2e")
-	if _, err := os.Stat(d); err != nil {
-		t.Fatalf("golden case not found (set GP2GP_GOLDEN_DIR): %v", err)
-	}
-	return d
+	return golden.Find(t, "reference-e2e").Dir(t)
 }
 
 // plainCopy writes the decompressed metric log of the reference's inputs.

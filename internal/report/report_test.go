@@ -13,22 +13,24 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/nhsdigital/gp2gp/internal/output/outputtest"
+	"github.com/nhsdigital/gp2gp/internal/golden"
 	"github.com/nhsdigital/gp2gp/internal/pipeline"
 )
 
-// goldenDir is ../shared/golden beside the repository (or $GP2GP_GOLDEN_DIR).
-func goldenDir(t testing.TB) string { return outputtest.GoldenDir(t) }
-
-// runCase runs a golden case and returns its output folder.
-func runCase(t testing.TB, name, anchor string, cutoff int) string {
+// runCase runs a golden case (of December 2019) and returns its output
+// folder.
+func runCase(t testing.TB, name string) string {
 	t.Helper()
-	dir := filepath.Join(goldenDir(t), name)
+	c := golden.Find(t, name)
+	dir := c.Dir(t)
 	out := t.TempDir()
-	a, _ := time.Parse(time.RFC3339, anchor)
-	_, err := pipeline.Run(context.Background(), pipeline.Config{
-		SpineBucket: filepath.Join(dir, "spine"), OrganisationBucket: filepath.Join(dir, "org"), OutputBucket: out,
-		Anchor: a, CutoffDays: cutoff, MaxRejectedFraction: pipeline.DefaultMaxRejectedFraction,
+	a, err := time.Parse(time.RFC3339, c.DateAnchor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = pipeline.Run(context.Background(), pipeline.Config{
+		SpineBucket: filepath.Join(dir, c.SpineBucket), OrganisationBucket: filepath.Join(dir, c.OrgBucket), OutputBucket: out,
+		Anchor: a, CutoffDays: *c.CutoffDays, MaxRejectedFraction: pipeline.DefaultMaxRejectedFraction,
 		Now: func() time.Time { return time.Date(2021, 7, 29, 10, 0, 0, 0, time.UTC) },
 	})
 	if err != nil {
@@ -150,16 +152,15 @@ func sameNumber(shown string, want any) bool {
 // gp2gp report renders the identical page from the outputs.
 func TestReportFigures(t *testing.T) {
 	cases := []struct {
-		name, anchor string
-		cutoff       int
-		shows        []string
+		name  string
+		shows []string
 	}{
-		{"reference-e2e", "2020-01-30T18:44:49Z", 14, []string{"55.56", "11.11", "33.33", "A12345", "Test GP Practice with Integrations", "Test CCG"}},
-		{"dec2019-1k", "2020-01-15T00:00:00Z", 14, nil},
+		{"reference-e2e", []string{"55.56", "11.11", "33.33", "A12345", "Test GP Practice with Integrations", "Test CCG"}},
+		{"dec2019-1k", []string{"74.54", "3.47", "21.64", "P19475", "Westway Group Practice", "NHS Zennor CCG"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			out := runCase(t, tc.name, tc.anchor, tc.cutoff)
+			out := runCase(t, tc.name)
 			p := parsePage(t, filepath.Join(out, "report.html"))
 			national := at(readJSON(t, filepath.Join(out, "nationalMetrics.json")), "metrics").([]any)[0]
 			summary := readJSON(t, filepath.Join(out, "runSummary.json"))
@@ -250,7 +251,7 @@ func TestReportFigures(t *testing.T) {
 			// gp2gp report renders the same page from the published outputs.
 			first, _ := os.ReadFile(filepath.Join(out, "report.html"))
 			os.Remove(filepath.Join(out, "report.html"))
-			a, _ := time.Parse(time.RFC3339, tc.anchor)
+			a, _ := time.Parse(time.RFC3339, golden.Find(t, tc.name).DateAnchor)
 			root := strings.TrimSuffix(out, filepath.Join("v4", "2019", "12"))
 			if _, err := pipeline.Report(context.Background(), pipeline.Config{OutputBucket: root, Anchor: a}); err != nil {
 				t.Fatal(err)

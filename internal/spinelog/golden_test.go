@@ -3,23 +3,31 @@ package spinelog
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/nhsdigital/gp2gp/internal/golden"
 	"github.com/nhsdigital/gp2gp/internal/spine"
 )
 
-// goldenDir holds the shared golden cases (see its README.md).
-const goldenDir = "../../../shared/golden"
+// goldenFile reads a file of a golden case, given as CASE/PATH (see
+// golden.Case.Dir for when it skips).
+func goldenFile(t *testing.T, path string) []byte {
+	t.Helper()
+	name, rest, _ := strings.Cut(path, "/")
+	data, err := os.ReadFile(golden.Find(t, name).Path(t, filepath.FromSlash(rest)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
 
 // TestGoldenFiles reads every golden Spine log. The expected counts are the
 // CSV records (not lines) of each file, counted independently with Python's
 // csv module.
 func TestGoldenFiles(t *testing.T) {
-	if _, err := os.Stat(goldenDir); err != nil {
-		t.Skipf("golden cases not available: %v", err)
-	}
 	tests := []struct {
 		path string
 		rows int
@@ -37,10 +45,7 @@ func TestGoldenFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Dir(tt.path), func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join(goldenDir, tt.path))
-			if err != nil {
-				t.Fatal(err)
-			}
+			data := goldenFile(t, tt.path)
 			res := readAll(t, data)
 			if res.err != nil || len(res.perrs) > 0 {
 				t.Fatalf("got %v and %d bad rows, first %v", res.err, len(res.perrs), res.perrs)
@@ -58,15 +63,8 @@ func TestGoldenFiles(t *testing.T) {
 // TestGoldenValues checks decoded values of known rows, in both timestamp
 // spellings.
 func TestGoldenValues(t *testing.T) {
-	if _, err := os.Stat(goldenDir); err != nil {
-		t.Skipf("golden cases not available: %v", err)
-	}
 	read := func(path string) []spine.Message {
-		data, err := os.ReadFile(filepath.Join(goldenDir, path))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return readAll(t, data).msgs
+		return readAll(t, goldenFile(t, path)).msgs
 	}
 	ref := read("reference-e2e/spine/v2/messages/2019/12/2019-12_spine_messages.csv.gz")
 	// "2019-12-01T18:02:29.985+0000","integrated-within-8-days--A12345","integrated-within-8-days--A12345",

@@ -5,10 +5,8 @@ package outputtest
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 )
 
@@ -86,46 +84,4 @@ func PQDump(t testing.TB, path string) (schema [][2]string, columns map[string][
 	t.Helper()
 	d := ReadDump(t, path)
 	return d.Schema, d.Columns
-}
-
-// GoldenDir returns the shared golden directory: $GP2GP_GOLDEN_DIR, or
-// shared/golden beside the module's root (the directory holding go.mod,
-// found from the working directory up).
-func GoldenDir(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("GP2GP_GOLDEN_DIR"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "golden")
-		} else if !errors.Is(err, os.ErrNotExist) {
-			t.Fatal(err)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
-
-// SchemaV4 returns the golden [name, DuckDB type] pairs of transfers.parquet
-// from SCHEMA_V4.json in GoldenDir.
-func SchemaV4(t testing.TB) [][2]string {
-	t.Helper()
-	path := filepath.Join(GoldenDir(t), "SCHEMA_V4.json")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var schema [][2]string
-	if err := json.Unmarshal(b, &schema); err != nil {
-		t.Fatalf("decode %s: %v", path, err)
-	}
-	return schema
 }

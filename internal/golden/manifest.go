@@ -1,4 +1,4 @@
-package outputtest
+package golden
 
 import (
 	"compress/gzip"
@@ -16,10 +16,11 @@ type ManifestRow struct {
 	ConversationID, Family string
 }
 
-// Manifest reads a golden case's manifest.csv.gz, in file order; it
+// Manifest reads the case's manifest.csv.gz, in file order; it
 // returns nil when the case has none (the reference's own cases).
-func Manifest(t testing.TB, caseDir string) []ManifestRow {
+func (c Case) Manifest(t testing.TB) []ManifestRow {
 	t.Helper()
+	caseDir := c.Dir(t)
 	f, err := os.Open(filepath.Join(caseDir, "manifest.csv.gz"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
