@@ -42,15 +42,14 @@ type Stats struct {
 //
 // Its counters may be read with Stats from any goroutine.
 type Reader struct {
-	name     string
-	src      *countingReader // the compressed input
-	gz       *inflater
-	lines    lineSource
-	layout   *layout
-	fields   [][]byte // the current record's fields
-	line     int      // lines consumed so far
-	nextLine int      // the earliest line the next record can start on
-	recLine  int      // the line the current record starts on
+	name   string
+	src    *countingReader // the compressed input
+	gz     *inflater
+	lines  lineSource
+	layout *layout
+	fields [][]byte // the current record's fields
+	line   int      // lines consumed so far
+	raw    []byte   // the current record's line, without its line ending
 	// validUTF8 is true when the current record is known to be valid
 	// UTF-8 as a whole, sparing the check of each field.
 	validUTF8 bool
@@ -69,7 +68,7 @@ type Reader struct {
 // identifies the file in errors (an object key or file name). Problems with
 // the file or its header are returned as *FileError.
 func NewReader(r io.Reader, name string) (*Reader, error) {
-	rd := &Reader{name: name, src: &countingReader{r: r}, nextLine: 1}
+	rd := &Reader{name: name, src: &countingReader{r: r}}
 	// A large buffer: the decompressor would otherwise read the input
 	// 4 KiB at a time.
 	gz, err := gzip.NewReader(bufio.NewReaderSize(rd.src, sourceBufferSize))
@@ -89,7 +88,7 @@ func NewReader(r io.Reader, name string) (*Reader, error) {
 		return nil, err
 	case bad != nil:
 		rd.Close()
-		return nil, rd.fileError(bad.StartLine, fmt.Errorf("%w: %v", ErrBadHeader, bad))
+		return nil, rd.fileError(bad.Line, fmt.Errorf("%w: %s", ErrBadHeader, bad.Reason))
 	}
 	names := make([]string, len(header))
 	for i, h := range header {
@@ -97,7 +96,7 @@ func NewReader(r io.Reader, name string) (*Reader, error) {
 	}
 	if rd.layout, err = newLayout(names); err != nil {
 		rd.Close()
-		return nil, rd.fileError(rd.recLine, err)
+		return nil, rd.fileError(rd.line, err)
 	}
 	return rd, nil
 }
@@ -137,14 +136,9 @@ func (r *Reader) ReadRow(row *Row) error {
 	}
 	if bad != nil {
 		r.rejected.Add(1)
-		if bad.Err == errLineTooLong {
-			return &ParseError{File: r.name, Line: bad.StartLine,
-				Reason: fmt.Sprintf("is longer than %d bytes; skipped", MaxRecordBytes)}
-		}
-		return &ParseError{File: r.name, Line: bad.StartLine,
-			Reason: fmt.Sprintf("is not valid CSV (line %d, byte %d: %v)", bad.Line, bad.Column, bad.Err)}
+		return bad
 	}
-	if err := r.decode(rec, r.recLine, row); err != nil {
+	if err := r.decode(rec, r.line, row); err != nil {
 		r.rejected.Add(1)
 		return err
 	}
@@ -157,10 +151,11 @@ func (r *Reader) ReadRow(row *Row) error {
 // acceptedBatch is how often the count of accepted rows is published.
 const acceptedBatch = 1024
 
-// next reads one CSV record within the size bound. It returns the record, or
-// the syntax error of a malformed one, or a sticky io.EOF or *FileError.
-// Simple lines are split in place; anything else goes to encoding/csv.
-func (r *Reader) next(first bool) ([][]byte, *csv.ParseError, error) {
+// next reads one CSV record: one line within the size bound. It returns
+// the record, or the *ParseError of a malformed line, or a sticky io.EOF
+// or *FileError. Simple lines are split in place; anything else goes to
+// encoding/csv.
+func (r *Reader) next(first bool) ([][]byte, *ParseError, error) {
 	if r.err != nil {
 		return nil, nil, r.err
 	}
@@ -168,8 +163,8 @@ func (r *Reader) next(first bool) ([][]byte, *csv.ParseError, error) {
 		line, err := r.lines.next()
 		if errors.Is(err, errLineTooLong) && !first {
 			r.line++
-			r.nextLine = r.line + 1
-			return nil, &csv.ParseError{StartLine: r.line, Line: r.line, Err: errLineTooLong}, nil
+			return nil, &ParseError{File: r.name, Line: r.line,
+				Reason: fmt.Sprintf("is longer than %d bytes; skipped", MaxRecordBytes)}, nil
 		}
 		if err != nil {
 			r.err = r.sourceError(err)
@@ -190,38 +185,47 @@ func (r *Reader) next(first bool) ([][]byte, *csv.ParseError, error) {
 			}
 		}
 		if len(line) == 1 && line[0] == '\n' {
-			r.nextLine = r.line + 1
 			continue // csv skips empty lines
 		}
+		r.raw = body
 		if len(body) > 0 {
 			if fields, ok := splitSimple(body, r.fields[:0], &r.widths); ok {
-				r.fields, r.recLine, r.nextLine = fields, r.line, r.line+1
+				r.fields = fields
 				r.validUTF8 = utf8.Valid(body)
 				return fields, nil, nil
 			}
 		}
-		base := r.line - 1
-		fields, lines, start, err := csvRecord(&r.lines, line, r.fields[:0])
-		r.line = base + lines
-		var pe *csv.ParseError
-		switch {
-		case err == nil:
-			r.fields, r.recLine, r.nextLine = fields, base+start, r.line+1
-			r.validUTF8 = false // checked field by field
-			return fields, nil, nil
-		case err == io.EOF:
-			r.err = io.EOF
-		case errors.As(err, &pe):
-			pe.StartLine += base
-			pe.Line += base
-			r.nextLine = r.line + 1
-			return nil, pe, nil
-		default:
-			r.err = r.sourceError(err)
-			r.gz.close()
+		fields, col, err := csvLine(line, r.fields[:0])
+		if err == io.EOF {
+			continue // a blank line, such as "\r\n": csv skips it
 		}
-		return nil, nil, r.err
+		if err != nil {
+			return nil, r.lineError(fields, col, err), nil
+		}
+		r.fields = fields
+		r.validUTF8 = false // checked field by field
+		return fields, nil, nil
 	}
+}
+
+// lineError describes a line encoding/csv could not read: which field, if
+// known, and the line's first bytes, so that a rejected line can be found.
+func (r *Reader) lineError(fields [][]byte, col int, err error) *ParseError {
+	pe := &ParseError{File: r.name, Line: r.line, Value: truncate(string(r.raw))}
+	var ce *csv.ParseError
+	switch {
+	case err == errUnterminatedQuote:
+		pe.Column = col
+		if r.layout != nil && col <= len(r.layout.names) {
+			pe.Field = r.layout.names[col-1]
+		}
+		pe.Reason = "has a quoted field that is not closed on its line"
+	case errors.As(err, &ce):
+		pe.Reason = fmt.Sprintf("is not valid CSV (byte %d: %v)", ce.Column, ce.Err)
+	default:
+		pe.Reason = fmt.Sprintf("is not valid CSV (%v)", err)
+	}
+	return pe
 }
 
 // bom is the UTF-8 byte order mark some exports start with.
@@ -242,8 +246,7 @@ func (r *Reader) sourceError(err error) error {
 }
 
 func (r *Reader) tooLong() error {
-	return r.fileError(r.nextLine, fmt.Errorf("%w: the record starting on or after this line exceeds %d bytes (an unbalanced quote?)",
-		ErrRecordTooLong, MaxRecordBytes))
+	return r.fileError(r.line+1, fmt.Errorf("%w: the line exceeds %d bytes", ErrRecordTooLong, MaxRecordBytes))
 }
 
 // openError classifies an error from opening the gzip stream.

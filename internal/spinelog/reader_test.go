@@ -95,19 +95,19 @@ func TestReaderRows(t *testing.T) {
 			name:  "too few fields",
 			in:    header + `2019-12-01T08:41:48.337+0000,conv-1,guid-1,` + ack + `,003456789123,123456789123,guid-0` + "\n" + row,
 			msgs:  []spine.Message{msg},
-			perrs: []wantErr{{Line: 2, Reason: "has 7 fields, the header has 10"}},
+			perrs: []wantErr{{Line: 2, Value: lineValue(`2019-12-01T08:41:48.337+0000,conv-1,guid-1,` + ack), Reason: "has 7 fields, the header has 10"}},
 		},
 		{
 			name:  "too many fields",
 			in:    header + strings.TrimSuffix(row, "\n") + ",extra\n" + row,
 			msgs:  []spine.Message{msg},
-			perrs: []wantErr{{Line: 2, Reason: "has 11 fields, the header has 10"}},
+			perrs: []wantErr{{Line: 2, Value: lineValue(row), Reason: "has 11 fields, the header has 10"}},
 		},
 		{
 			name: "suppliers not trailing cannot be left out",
 			in: "toSystem,fromSystem,_time,conversationID,GUID,interactionID,messageSender,messageRecipient,messageRef,jdiEvent\n" +
 				`2019-12-01T08:41:48.337+0000,conv-1,guid-1,` + ack + `,003456789123,123456789123,guid-0,NONE` + "\n",
-			perrs: []wantErr{{Line: 2, Reason: "has 8 fields, the header has 10"}},
+			perrs: []wantErr{{Line: 2, Value: lineValue(`2019-12-01T08:41:48.337+0000,conv-1,guid-1,` + ack), Reason: "has 8 fields, the header has 10"}},
 		},
 		{name: "BOM", in: "\uFEFF" + header + row, msgs: []spine.Message{msg}},
 		{
@@ -116,15 +116,32 @@ func TestReaderRows(t *testing.T) {
 			msgs: []spine.Message{msg, msg},
 		},
 		{
-			name: "quoted commas, quotes and newlines",
+			name: "quoted commas and quotes, CRLF",
 			in: header +
-				`2019-12-01T08:41:48.337+0000,"conv,1","gu""id","` + ack + `",003456789123,123456789123,guid-0,NONE,"Supplier` + "\r\nA\",\"B\nC\n\"\n" +
+				`2019-12-01T08:41:48.337+0000,"conv,1","gu""id","` + ack + `",003456789123,123456789123,guid-0,NONE,"Supplier A","B, C"` + "\r\n" +
 				`2019-12-01T08:41:48.337Z,conv-1,guid-1,` + ack + `,003456789123,123456789123,guid-0,ERROR,,` + "\n",
 			msgs: []spine.Message{with(func(m *spine.Message) {
 				m.ConversationID, m.GUID = "conv,1", `gu"id`
-				m.ToSystem, m.FromSystem = spine.Str("Supplier\nA"), spine.Str("B\nC\n")
+				m.ToSystem, m.FromSystem = spine.Str("Supplier A"), spine.Str("B, C")
 			})},
-			perrs: []wantErr{{Line: 6, Column: 8, Field: "jdiEvent", Value: "ERROR", Reason: "is neither NONE nor an integer"}},
+			perrs: []wantErr{{Line: 3, Column: 8, Field: "jdiEvent", Value: "ERROR", Reason: "is neither NONE nor an integer"}},
+		},
+		{
+			// No column can hold a line break: a quoted field open at the
+			// end of its line rejects that line alone, and the next row,
+			// and each piece of a value split over lines, is read on its own.
+			name: "unterminated quote does not swallow the next row",
+			in: header +
+				`2019-12-01T08:41:48.337+0000,conv-1,guid-1,` + ack + `,003456789123,123456789123,"abc,NONE,SupplierA,SupplierB` + "\n" +
+				row +
+				`2019-12-01T08:41:48.337+0000,conv-1,guid-1,` + ack + `,003456789123,123456789123,guid-0,NONE,"Supplier` + "\nA\",SupplierB\n" +
+				row,
+			msgs: []spine.Message{msg, msg},
+			perrs: []wantErr{
+				{Line: 2, Column: 7, Field: "messageRef", Value: lineValue(`2019-12-01T08:41:48.337+0000,conv-1,guid-1,` + ack), Reason: "has a quoted field that is not closed on its line"},
+				{Line: 4, Column: 9, Field: "toSystem", Value: lineValue(`2019-12-01T08:41:48.337+0000,conv-1,guid-1,` + ack), Reason: "has a quoted field that is not closed on its line"},
+				{Line: 5, Value: `A",SupplierB`, Reason: `is not valid CSV (byte 2: bare " in non-quoted-field)`},
+			},
 		},
 		{
 			name: "messageRef none",
@@ -207,15 +224,16 @@ func TestReaderRows(t *testing.T) {
 				row,
 			msgs: []spine.Message{msg},
 			perrs: []wantErr{
-				{Line: 2, Reason: "is not valid CSV"},
-				{Line: 3, Reason: "is not valid CSV"},
+				{Line: 2, Value: lineValue(`2019-12-01T08:41:48.337+0000,con"v-1,guid-1,` + ack), Reason: "is not valid CSV"},
+				{Line: 3, Value: lineValue(`2019-12-01T08:41:48.337+0000,"conv-1"x,guid-1,` + ack), Reason: "is not valid CSV"},
 			},
 		},
 		{
-			name:  "unterminated quote at end of file",
-			in:    header + row + `2019-12-01T08:41:48.337+0000,"conv-1,guid-1` + "\n",
-			msgs:  []spine.Message{msg},
-			perrs: []wantErr{{Line: 3, Reason: "is not valid CSV"}},
+			name: "unterminated quote at end of file",
+			in:   header + row + `2019-12-01T08:41:48.337+0000,"conv-1,guid-1` + "\n",
+			msgs: []spine.Message{msg},
+			perrs: []wantErr{{Line: 3, Column: 2, Field: "conversationID", Value: `2019-12-01T08:41:48.337+0000,"conv-1,guid-1`,
+				Reason: "has a quoted field that is not closed on its line"}},
 		},
 		{
 			name: "long value in an error is truncated",
@@ -315,4 +333,14 @@ func TestCRLFSameAsLF(t *testing.T) {
 			t.Errorf("%s: CRLF reads differently (-LF +CRLF):\n%s", l, d)
 		}
 	}
+}
+
+// lineValue is what a whole-line ParseError holds as its value: the line's
+// first MaxValueBytes bytes.
+func lineValue(line string) string {
+	line = strings.TrimSuffix(line, "\n")
+	if len(line) <= MaxValueBytes {
+		return line
+	}
+	return line[:MaxValueBytes] + "…"
 }

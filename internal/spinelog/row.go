@@ -67,7 +67,7 @@ const MaxFieldBytes = 4096
 func (r *Reader) decode(rec [][]byte, line int, row *Row) error {
 	l := r.layout
 	if n := len(rec); n < l.minFields || n > len(l.names) {
-		return &ParseError{File: r.name, Line: line,
+		return &ParseError{File: r.name, Line: line, Value: truncate(string(r.raw)),
 			Reason: fmt.Sprintf("has %d fields, the header has %d", n, len(l.names))}
 	}
 

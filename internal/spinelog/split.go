@@ -3,7 +3,7 @@ package spinelog
 import (
 	"bytes"
 	"encoding/csv"
-	"io"
+	"errors"
 )
 
 // splitSimple splits one line (without its '\n') into fields, appending
@@ -81,57 +81,56 @@ var quote = []byte{'"'}
 // splitSimple found by searching.
 type quotedWidths [16]int
 
-// lineFeeder hands encoding/csv one line at a time, starting with a line
-// already read, so that csv never reads past the record it parses.
-type lineFeeder struct {
-	src     *lineSource
-	pending []byte
-	lines   int // lines handed out
-	bytes   int
-	err     error // the source's error, if any
-}
-
-func (f *lineFeeder) Read(p []byte) (int, error) {
-	if len(f.pending) == 0 {
-		if f.bytes > MaxRecordBytes {
-			f.err = errLineTooLong
-			return 0, f.err
-		}
-		line, err := f.src.next()
-		if err != nil {
-			if err != io.EOF {
-				f.err = err
-			}
-			return 0, err
-		}
-		f.pending, f.lines, f.bytes = line, f.lines+1, f.bytes+len(line)
-	}
-	n := copy(p, f.pending)
-	f.pending = f.pending[n:]
-	return n, nil
-}
-
-// csvRecord parses the record starting with first using encoding/csv. It
-// returns the fields, the number of lines consumed, the 1-based line
-// (relative to first) where the record's first field starts, and the
-// parser's error or the source's.
-func csvRecord(src *lineSource, first []byte, fields [][]byte) (rec [][]byte, lines, startLine int, err error) {
-	f := &lineFeeder{src: src, pending: first, lines: 1, bytes: len(first)}
-	cr := csv.NewReader(f)
+// csvLine parses one line (with its line ending) with encoding/csv, for
+// what splitSimple leaves: escaped quotes, carriage returns, and malformed
+// lines. A record never spans lines: no column of a Spine log can hold a
+// line break, so a quoted field still open at the end of its line is an
+// unterminated quote, and the line is rejected on its own rather than
+// swallowing the lines after it. It returns the fields, or the parser's
+// error; column is the 1-based field where the error is, if known.
+func csvLine(line []byte, fields [][]byte) (_ [][]byte, column int, err error) {
+	cr := csv.NewReader(bytes.NewReader(line))
 	cr.FieldsPerRecord = -1
 	strs, err := cr.Read()
-	if f.err != nil {
-		return fields, f.lines, 0, f.err
-	}
-	if f.bytes > MaxRecordBytes {
-		return fields, f.lines, 0, errLineTooLong
-	}
 	if err != nil {
-		return fields, f.lines, 0, err
+		if col := unclosedField(line); col > 0 {
+			return fields, col, errUnterminatedQuote
+		}
+		return fields, 0, err
 	}
-	startLine, _ = cr.FieldPos(0)
 	for _, s := range strs {
 		fields = append(fields, []byte(s))
 	}
-	return fields, f.lines, startLine, nil
+	return fields, 0, nil
 }
+
+// unclosedField returns the 1-based field of line whose quoted value is
+// not closed before the line ends, or 0 if there is none.
+func unclosedField(line []byte) int {
+	for col := 1; ; col++ {
+		if len(line) > 0 && line[0] == '"' {
+			i := 1
+			for {
+				j := bytes.IndexByte(line[i:], '"')
+				if j < 0 {
+					return col
+				}
+				i += j + 1
+				if i == len(line) || line[i] != '"' {
+					break
+				}
+				i++ // an escaped quote
+			}
+			line = line[i:]
+		}
+		j := bytes.IndexByte(line, ',')
+		if j < 0 {
+			return 0
+		}
+		line = line[j+1:]
+	}
+}
+
+// errUnterminatedQuote rejects a line with a quoted field still open at
+// its end.
+var errUnterminatedQuote = errors.New("unterminated quoted field")
