@@ -212,6 +212,9 @@ var badRows = []struct{ row, field string }{
 	{"\"2019-12-03T10:00:00.000+0000\",C-bad8,G8,\"urn:nhs:names:services:gp2gp/RCMR_IN010000UK05\",1\xff,2,NotProvided,NONE,,", "messageSender"},
 	{`"2019-12-03T10:00:00.000+0000",C-bad9,G9,"urn:nhs:names:services:gp2gp/RCMR_IN010000UK05",` + strings.Repeat("7", 5000) + `,2,NotProvided,NONE,,`, "messageSender"},
 	{`"2019-12-03T10:00:00.000+0000",C-bad10,` + strings.Repeat("G", 2<<20) + `,"urn:nhs:names:services:gp2gp/RCMR_IN010000UK05",1,2,NotProvided,NONE,,`, ""},
+	// An unterminated quote: only its own line is lost, not the valid row
+	// after it.
+	{`"2019-12-03T10:00:00.000+0000",C-bad11,G11,"urn:nhs:names:services:gp2gp/RCMR_IN010000UK05",1,2,"NotProvided,NONE,,`, "messageRef"},
 }
 
 // injectBadRows rewrites the month's metric log with badRows inserted at
@@ -281,7 +284,8 @@ func withoutGeneratedOn(t *testing.T, b []byte) map[string]any {
 func TestMalformedRows(t *testing.T) {
 	m := generateMonth(t, 2000, 3)
 	clean := t.TempDir()
-	if _, err := Run(context.Background(), m.config(clean)); err != nil {
+	cleanRes, err := Run(context.Background(), m.config(clean))
+	if err != nil {
 		t.Fatal(err)
 	}
 	lines := injectBadRows(t, m)
@@ -296,6 +300,9 @@ func TestMalformedRows(t *testing.T) {
 	checkAccounting(t, res.Summary)
 	if res.Summary.RowsRejected != len(badRows) {
 		t.Errorf("%d rows rejected, want %d", res.Summary.RowsRejected, len(badRows))
+	}
+	if got, want := res.Summary.RowsAccepted, cleanRes.Summary.RowsAccepted; got != want {
+		t.Errorf("%d rows accepted, want the clean month's %d: a valid row was lost", got, want)
 	}
 	if !bytes.Equal(readOutput(t, clean, TransfersFile), readOutput(t, dirty, TransfersFile)) {
 		t.Error("transfers.parquet differs from the run without the bad rows")
@@ -320,6 +327,9 @@ func TestMalformedRows(t *testing.T) {
 		gotLines = append(gotLines, n)
 		if r[0] != "2019-12_spine_messages.csv.gz" || r[3] != badRows[i].field || r[5] == "" {
 			t.Errorf("rejected row %d: %q, want file, field %q and a reason", i, r, badRows[i].field)
+		}
+		if whole := r[3] == ""; whole && !strings.HasPrefix(badRows[i].row, strings.TrimSuffix(r[4], "…")) {
+			t.Errorf("rejected row %d: value %q, want the start of the line", i, r[4])
 		}
 	}
 	if d := cmp.Diff(lines, gotLines); d != "" {

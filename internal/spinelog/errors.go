@@ -49,6 +49,10 @@ type ParseError struct {
 // MaxValueBytes bounds ParseError.Value.
 const MaxValueBytes = 80
 
+// maxHeadBytes is how much of a rejected line is kept for its Value:
+// enough for truncate to cut at a rune boundary and mark the cut.
+const maxHeadBytes = MaxValueBytes + 1
+
 // Error formats the error as file:line:column: field "value" reason, or
 // file:line: reason for whole-row problems.
 func (e *ParseError) Error() string {

@@ -113,6 +113,12 @@ func TestLongLinesRejected(t *testing.T) {
 			if len(res.perrs) != 1 || res.perrs[0].Line != tt.line || res.perrs[0].Reason != tt.reason {
 				t.Fatalf("bad rows %v, want one on line %d: %s", res.perrs, tt.line, tt.reason)
 			}
+			if pe := res.perrs[0]; pe.Field == "" {
+				line := strings.Split(tt.in, "\n")[pe.Line-1]
+				if want := line[:MaxValueBytes] + "…"; pe.Value != want {
+					t.Errorf("value %q, want the line's start %q", pe.Value, want)
+				}
+			}
 			if len(res.perrs[0].Error()) > 300 {
 				t.Errorf("error is %d bytes long", len(res.perrs[0].Error()))
 			}

@@ -90,6 +90,7 @@ type lineSource struct {
 	carry []byte // a line spanning chunks, assembled
 	err   error  // the error that followed the current chunk's data
 	limit int    // longest line accepted
+	head  []byte // the start of the last line over the limit, for its error
 	n     atomic.Int64
 	idle  func() // called when the next chunk is not ready yet, if set
 }
@@ -103,6 +104,7 @@ func (s *lineSource) next() ([]byte, error) {
 	for {
 		if i := bytes.IndexByte(s.cur, '\n'); i >= 0 {
 			if len(s.carry)+i+1 > s.limit {
+				s.keepHead(s.cur[:i])
 				s.cur, s.carry = s.cur[i+1:], s.carry[:0]
 				return nil, errLineTooLong
 			}
@@ -129,6 +131,14 @@ func (s *lineSource) next() ([]byte, error) {
 			return nil, err
 		}
 	}
+}
+
+// keepHead keeps the start of an over-long line, made of carry and then
+// rest: enough of it to show in an error.
+func (s *lineSource) keepHead(rest []byte) {
+	const n = maxHeadBytes
+	s.head = append(s.head[:0], s.carry[:min(len(s.carry), n)]...)
+	s.head = append(s.head, rest[:min(len(rest), n-len(s.head))]...)
 }
 
 // refill replaces the exhausted current chunk with the next one, or
@@ -164,6 +174,7 @@ func (s *lineSource) refill() error {
 // returns errLineTooLong; a stream error met first is returned instead, once
 // the line is reported.
 func (s *lineSource) skipLine() error {
+	s.keepHead(s.cur)
 	s.carry = s.carry[:0]
 	for {
 		if i := bytes.IndexByte(s.cur, '\n'); i >= 0 {

@@ -163,7 +163,7 @@ func (r *Reader) next(first bool) ([][]byte, *ParseError, error) {
 		line, err := r.lines.next()
 		if errors.Is(err, errLineTooLong) && !first {
 			r.line++
-			return nil, &ParseError{File: r.name, Line: r.line,
+			return nil, &ParseError{File: r.name, Line: r.line, Value: truncate(string(r.lines.head)),
 				Reason: fmt.Sprintf("is longer than %d bytes; skipped", MaxRecordBytes)}, nil
 		}
 		if err != nil {

@@ -144,6 +144,15 @@ func TestReaderRows(t *testing.T) {
 			},
 		},
 		{
+			name: "unterminated quote after an escaped one",
+			in: header +
+				`2019-12-01T08:41:48.337+0000,conv-1,guid-1,` + ack + `,003456789123,123456789123,guid-0,NONE,"Supplier ""A"", Ltd","B` + "\n" +
+				row,
+			msgs: []spine.Message{msg},
+			perrs: []wantErr{{Line: 2, Column: 10, Field: "fromSystem", Value: lineValue(`2019-12-01T08:41:48.337+0000,conv-1,guid-1,` + ack),
+				Reason: "has a quoted field that is not closed on its line"}},
+		},
+		{
 			name: "messageRef none",
 			in: header +
 				`2019-12-01T08:41:48.337+0000,conv-1,guid-1,` + ack + `,003456789123,123456789123,NotProvided,NONE,SupplierA,SupplierB` + "\n" +
