@@ -26,14 +26,14 @@ import (
 var benchAnchor = time.Date(2020, 1, 15, 0, 0, 0, 0, time.UTC)
 
 func benchCmd(ctx context.Context, c *invocation, args []string) (int, error) {
-	fs := newFlagSet("bench [flags]", "Generates synthetic months once (cached in --dir), then times 'gp2gp run' on each as a\nseparate process against the floor: only decompressing the same logs with the same\ngzip library. Prints wall time, the run/floor ratio, rows/s, MB/s and peak RSS.", c.stderr)
+	fs := newFlagSet("bench [flags]", "Generates synthetic months once (cached in --dir), then times 'gp2gp run' on each as a\nseparate process against the floor: only decompressing the same logs with the same\ngzip library. Prints wall time, the run/floor ratio, rows/s, MB/s and peak RSS.", c)
 	dir := fs.String("dir", "gp2gp-bench", "directory caching the generated months and the outputs")
 	sizes := fs.String("conversations", "100000,1000000", "comma-separated month sizes, in conversations")
-	huge := fs.Bool("huge", false, "also time a 5,000,000-conversation month (≈ 52 M rows, 3 GB gzipped)")
+	huge := fs.Bool("huge", false, "also time a 5,000,000-conversation month (55.8 M rows, 4 GB gzipped; see docs/performance.md)")
 	bin := fs.String("gp2gp", "", "gp2gp binary to time (default: this one)")
 	repeat := fs.Int("repeat", 1, "time the floor and the run this many times each, alternately, and report the medians\n(on a shared machine, where one timing can be off by 20%)")
-	cutoff := fs.Int("cutoff-days", 14, "the runs' CONVERSATION_CUTOFF_DAYS; 0 for none, the SPEC's default, with which\nno partition can be classified during the read")
-	if err := parseFlags(fs, args); err != nil {
+	cutoff := fs.Int("cutoff-days", 14, "the runs' CONVERSATION_CUTOFF_DAYS; 0 for none (a run's default), with which\nno partition can be classified during the read")
+	if err := fs.parse(args); err != nil {
 		return 0, err
 	}
 	var ns []int
@@ -104,7 +104,7 @@ func (m benchMonth) ensure(ctx context.Context, c *invocation) error {
 	c.log.Info("generating synthetic month (once)", "conversations", m.conversations, "dir", m.dir)
 	cfg := pipeline.Config{SpineBucket: m.spine(), OrganisationBucket: m.org()}
 	gen := synth.Config{Seed: 1, Conversations: m.conversations, Year: 2019, Month: 12}
-	if err := generate(ctx, gen, cfg, pipeline.NewLayout(benchAnchor)); err != nil {
+	if err := generate(ctx, gen, cfg, pipeline.NewLayout(benchAnchor), nil); err != nil {
 		return err
 	}
 	return os.WriteFile(done, nil, 0o644)

@@ -44,9 +44,15 @@ func newSettings() *settings {
 	return s
 }
 
-// register adds the settings' flags to fs, with defaults from e.
-func (s *settings) register(fs *flag.FlagSet, e env) {
+// register adds the settings' flags to fs, with defaults from e, and
+// names the required ones and the environment-only variables in its help.
+func (s *settings) register(fs *flagSet, e env) {
+	fs.flagEnv = true
+	fs.envOnly = append(fs.envOnly, runEnvironment...)
 	for _, st := range s.all {
+		if st.required {
+			fs.required = append(fs.required, st.env)
+		}
 		if v, ok := e[st.env]; ok {
 			st.value, st.set = v, true
 		}
@@ -63,10 +69,18 @@ func (st *setting) name() string { return fmt.Sprintf("%s (--%s)", st.env, st.fl
 // config validates the settings into a pipeline configuration.
 func (s *settings) config() (pipeline.Config, error) {
 	var cfg pipeline.Config
+	var missing []string
 	for _, st := range s.all {
 		if st.required && strings.TrimSpace(st.value) == "" {
-			return cfg, usagef("%s is not set", st.name())
+			missing = append(missing, st.name())
 		}
+	}
+	switch len(missing) {
+	case 0:
+	case 1:
+		return cfg, usagef("%s is not set", missing[0])
+	default:
+		return cfg, usagef("%s are not set", strings.Join(missing, ", "))
 	}
 	cfg.SpineBucket, cfg.OrganisationBucket, cfg.OutputBucket = s.spine.value, s.org.value, s.out.value
 	cfg.S3Endpoint = s.endpoint.value
@@ -129,28 +143,81 @@ func parseAnchor(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not an ISO-8601 datetime such as 2020-01-30T18:44:49Z", s)
 }
 
-// newFlagSet makes a subcommand's flag set, with usage that lists each
-// flag's environment variable.
-func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("gp2gp "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: gp2gp %s\n\n%s\n\nFlags (each may instead be set by the environment variable named):\n", name, synopsis)
-		fs.PrintDefaults()
-	}
+// flagSet is a subcommand's flags, with the help it prints when asked.
+type flagSet struct {
+	*flag.FlagSet
+	name, synopsis string
+	// flagEnv says that each flag may be set by the variable named in its
+	// usage instead.
+	flagEnv bool
+	// required lists the settings a run needs, by variable.
+	required []string
+	// envOnly lists the variables that have no flag, with their meaning.
+	envOnly [][2]string
+	stdout  io.Writer
+}
+
+// newFlagSet makes a subcommand's flag set. Help that is asked for (-h,
+// --help) goes to stdout; a flag error is a usage error, reported by Main.
+func newFlagSet(name, synopsis string, c *invocation) *flagSet {
+	fs := &flagSet{FlagSet: flag.NewFlagSet("gp2gp "+name, flag.ContinueOnError), name: name, synopsis: synopsis, stdout: c.stdout}
+	fs.SetOutput(io.Discard) // the flag package's own messages: the error is returned instead
+	fs.Usage = func() {}
 	return fs
 }
 
-// parseFlags parses args, turning flag errors into usage errors.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
+// runEnvironment is what every command that runs the pipeline also reads
+// from the environment alone.
+var runEnvironment = [][2]string{
+	{"LOG_LEVEL", "debug, info (default), warn or error"},
+	{"LOG_FORMAT", "text (default) or json: one JSON object a line, for log collectors"},
+	{"GP2GP_PROGRESS", "off, or log to print progress as log lines even on a terminal"},
+	{"TMPDIR", "where a large month spills its rows while it runs (removed at the end)"},
+	{"GOMEMLIMIT", "the Go runtime's soft memory limit (default 320MiB)"},
+	{"GOGC", "the Go runtime's garbage collection target (default 200)"},
+	{"GP2GP_CPUPROFILE", "write a CPU profile of the command to this file"},
+	{"AWS_*", "S3 credentials and region, as the AWS SDK reads them (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...)"},
+}
+
+// printHelp writes the command's help to stdout.
+func (fs *flagSet) printHelp() {
+	w := fs.stdout
+	fmt.Fprintf(w, "Usage: gp2gp %s\n\n%s\n", fs.name, fs.synopsis)
+	if len(fs.required) > 0 {
+		fmt.Fprintf(w, "\nRequired: %s (or their flags).\n", strings.Join(fs.required, ", "))
+	}
+	title := "Flags:"
+	if fs.flagEnv {
+		title = "Flags (each may instead be set by the environment variable named):"
+	}
+	fmt.Fprintf(w, "\n%s\n", title)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+	if len(fs.envOnly) > 0 {
+		fmt.Fprintf(w, "\nEnvironment only:\n")
+		for _, e := range fs.envOnly {
+			fmt.Fprintf(w, "  %-17s %s\n", e[0], e[1])
 		}
-		return &usageError{err.Error()}
+	}
+}
+
+// parse parses args, printing the help if asked for (flag.ErrHelp is
+// returned, for exit 0) and turning flag errors into usage errors.
+func (fs *flagSet) parse(args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return fs.parseError(err)
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
+}
+
+func (fs *flagSet) parseError(err error) error {
+	if err == flag.ErrHelp {
+		fs.printHelp()
+		return err
+	}
+	return usagef("%v (see gp2gp %s --help)", err, strings.Fields(fs.name)[0])
 }

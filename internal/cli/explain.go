@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strings"
 
@@ -25,8 +24,9 @@ counts as in the month.
 An id found in no input is an error (exit 1), after the others are shown.`
 
 func explainCmd(ctx context.Context, c *invocation, args []string) (int, error) {
-	fs := newFlagSet("explain [flags] CONVERSATION_ID...", explainSynopsis, c.stderr)
+	fs := newFlagSet("explain [flags] CONVERSATION_ID...", explainSynopsis, c)
 	s := newSettings()
+	s.out.required = false
 	s.register(fs, c.env)
 	input := fs.String("input", "", "a local Spine log, CSV or gzip-compressed CSV, to read instead of the month's logs")
 	asJSON := fs.Bool("json", false, "write JSON instead of text")
@@ -37,7 +37,6 @@ func explainCmd(ctx context.Context, c *invocation, args []string) (int, error) 
 	if len(ids) == 0 {
 		return 0, usagef("no conversation id given; usage: gp2gp explain [flags] CONVERSATION_ID...")
 	}
-	s.out.required = false
 	if *input != "" {
 		s.spine.required, s.org.required, s.anchor.required = false, false, false
 	}
@@ -84,14 +83,11 @@ func explainCmd(ctx context.Context, c *invocation, args []string) (int, error) 
 
 // parseInterspersed parses flags that may come before, between or after
 // the positional arguments, which it returns.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+func parseInterspersed(fs *flagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			if err == flag.ErrHelp {
-				return nil, err
-			}
-			return nil, &usageError{err.Error()}
+			return nil, fs.parseError(err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -77,11 +77,12 @@ func Main(ctx context.Context, args []string, environ []string, stdout, stderr i
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	inv := &invocation{env: newEnv(environ), stdout: stdout, stderr: stderr}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 { // a mistake: the usage goes with the errors
 		printUsage(stderr)
-		if len(args) == 0 {
-			return ExitUsage
-		}
+		return ExitUsage
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(stdout)
 		return ExitOK
 	}
 	for _, c := range commands() {
@@ -127,7 +128,9 @@ func printUsage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(w, "\nRun 'gp2gp <command> --help' for a command's flags.\n")
+	fmt.Fprintf(w, "\nRun 'gp2gp <command> --help' for a command's flags and environment variables.\n")
+	fmt.Fprintf(w, "\nTo look at a month's outputs without DuckDB or pandas: open report.html, written beside\n"+
+		"them (gp2gp report renders it again), and ask gp2gp explain why a conversation got its outcome.\n")
 }
 
 // newLogger makes the slog logger on stderr; LOG_FORMAT=json gives JSON lines.

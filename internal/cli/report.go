@@ -8,13 +8,13 @@ import (
 )
 
 func reportCmd(ctx context.Context, c *invocation, args []string) (int, error) {
-	fs := newFlagSet("report [flags]", "Renders report.html again from a month's existing outputs (nationalMetrics.json,\npracticeMetrics.json and, if present, runSummary.json under v4/{Y}/{M}/ of the output\nbucket) and writes it beside them. Configured as run is; only the output bucket and\nthe date anchor are needed.", c.stderr)
+	fs := newFlagSet("report [flags]", "Renders report.html again from a month's existing outputs (nationalMetrics.json,\npracticeMetrics.json and, if present, runSummary.json under v4/{Y}/{M}/ of the output\nbucket) and writes it beside them. Configured as run is; only the output bucket and\nthe date anchor are needed.", c)
 	s := newSettings()
+	s.spine.required, s.org.required = false, false
 	s.register(fs, c.env)
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return 0, err
 	}
-	s.spine.required, s.org.required = false, false
 	cfg, err := s.config()
 	if err != nil {
 		return 0, err

@@ -10,7 +10,7 @@ import (
 )
 
 func runCmd(ctx context.Context, c *invocation, args []string) (int, error) {
-	fs := newFlagSet("run [flags]", "Performs the monthly run: reads the metric and overflow months' Spine logs and the\norganisation metadata, and writes transfers.parquet, practiceMetrics.json,\nnationalMetrics.json, runSummary.json, rejectedRows.csv.gz and report.html under v4/{Y}/{M}/ of\nthe output bucket, then _SUCCESS.", c.stderr)
+	fs := newFlagSet("run [flags]", "Performs the monthly run: reads the metric and overflow months' Spine logs and the\norganisation metadata, and writes transfers.parquet, practiceMetrics.json,\nnationalMetrics.json, runSummary.json, rejectedRows.csv.gz and report.html under v4/{Y}/{M}/ of\nthe output bucket, then _SUCCESS.", c)
 	s := newSettings()
 	s.register(fs, c.env)
 	noReport, err := envBool(c.env, "NO_REPORT")
@@ -18,7 +18,7 @@ func runCmd(ctx context.Context, c *invocation, args []string) (int, error) {
 		return 0, err
 	}
 	fs.BoolVar(&noReport, "no-report", noReport, "do not write report.html (env NO_REPORT)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return 0, err
 	}
 	cfg, err := s.config()
