@@ -15,3 +15,10 @@ func onEachPhase(cfg *Config, f func(phase string)) {
 func withPartitions(cfg *Config, n int) {
 	cfg.PartitionSize = n
 }
+
+// withEarlyEager makes a spilling run with a cutoff classify each partition
+// during the read as soon as it is final, rather than when the reader
+// happens to wait: deterministically.
+func withEarlyEager(cfg *Config) {
+	cfg.early = earlyEager
+}
