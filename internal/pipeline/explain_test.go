@@ -94,16 +94,6 @@ func TestExplain(t *testing.T) {
 	}
 }
 
-// TestExplainSameAsRun checks that Explain classifies with Run's options.
-func TestExplainSameAsRun(t *testing.T) {
-	l := NewLayout(time.Date(2020, 1, 30, 0, 0, 0, 0, time.UTC))
-	got := classifyOptions(14, l)
-	want := spine.Options{Cutoff: 14 * spine.Day, WindowStart: Month{2019, 12}.Start(), WindowEnd: Month{2020, 1}.Start()}
-	if got != want {
-		t.Errorf("options %+v, want %+v", got, want)
-	}
-}
-
 func TestExplainMissingInput(t *testing.T) {
 	_, err := Explain(context.Background(), ExplainRequest{Input: filepath.Join(t.TempDir(), "none.csv"), IDs: []string{"x"}})
 	if err == nil {
