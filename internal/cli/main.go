@@ -65,6 +65,7 @@ func commands() []command {
 		{"run", "perform the monthly run: Spine logs -> transfers.parquet and metrics", runCmd},
 		{"explain", "show why conversations got their outcome: timeline, pairing, facts and rule", explainCmd},
 		{"report", "render report.html again from a month's existing outputs", reportCmd},
+		{"ods", "build the organisation metadata from the ODS ORD API and the ASID export", odsCmd},
 		{"demo", "generate a synthetic month into ./gp2gp-demo and run the pipeline on it", demoCmd},
 		{"bench", "time 'gp2gp run' on cached synthetic months against the gunzip floor", benchCmd},
 		{"version", "print the version", versionCmd},
