@@ -265,4 +265,3 @@ func examples(codes []string) []string {
 	}
 	return codes[:min(len(codes), maxExamples)]
 }
-
