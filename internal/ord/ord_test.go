@@ -26,9 +26,9 @@ func fast(url string) ord.Config {
 
 func small() *ordtest.Data {
 	return &ordtest.Data{
-		Practices: []ordtest.Org{{"P One", "A1"}, {"P Two", "A2"}, {"P Thr\u00e9e", "A3"}, {"P Four", "A4"}, {"P Five", "A5"}},
-		CCGs:      []ordtest.Org{{"CCG One", "C1"}},
-		Members:   map[string][]ordtest.Org{"C1": {{"P Two", "A2"}, {"P One", "A1"}, {"P Four", "A4"}}},
+		Practices: []ordtest.Org{{Name: "P One", OrgID: "A1"}, {Name: "P Two", OrgID: "A2"}, {Name: "P Thr\u00e9e", OrgID: "A3"}, {Name: "P Four", OrgID: "A4"}, {Name: "P Five", OrgID: "A5"}},
+		CCGs:      []ordtest.Org{{Name: "CCG One", OrgID: "C1"}},
+		Members:   map[string][]ordtest.Org{"C1": {{Name: "P Two", OrgID: "A2"}, {Name: "P One", OrgID: "A1"}, {Name: "P Four", OrgID: "A4"}}},
 	}
 }
 
@@ -89,7 +89,7 @@ func TestPaging(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []ods.Organisation{{"A1", "P One"}, {"A2", "P Two"}, {"A3", "P Thr\u00e9e"}, {"A4", "P Four"}, {"A5", "P Five"}}
+	want := []ods.Organisation{{Code: "A1", Name: "P One"}, {Code: "A2", Name: "P Two"}, {Code: "A3", Name: "P Thr\u00e9e"}, {Code: "A4", Name: "P Four"}, {Code: "A5", Name: "P Five"}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("organisations (-want +got):\n%s", d)
 	}
