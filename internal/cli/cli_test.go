@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/nhsdigital/gp2gp/internal/golden"
+	"github.com/nhsdigital/gp2gp/internal/ord/ordtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the testscript files' expected outputs")
@@ -55,11 +57,16 @@ func TestScripts(t *testing.T) {
 	for _, k := range []golden.Kind{golden.Monthly, golden.ODS, golden.Classify, golden.Metrics} {
 		cases = append(cases, golden.Cases(t, k)...)
 	}
+	ordURL := "http://127.0.0.1:1/no-ods-small-case"
+	if c := golden.Find(t, "ods-small"); c.Available() {
+		ordURL = ordtest.New(t, ordtest.Load(t, c.Path(t, "ord", "ord.json"))).SearchURL()
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:           filepath.Join("testdata", "script"),
 		UpdateScripts: *update,
-		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"exitcode": exitCode, "gzip": gzipFile},
+		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"exitcode": exitCode, "gzip": gzipFile, "cmp-generated": cmpGenerated},
 		Setup: func(e *testscript.Env) error {
+			e.Setenv("ORD_URL", ordURL) // the fake ORD search serving ods-small
 			for _, c := range cases {
 				if c.Available() {
 					e.Setenv(goldenVar(c.Name), c.Dir(t))
@@ -148,4 +155,23 @@ func gzipFile(ts *testscript.TestScript, neg bool, args []string) {
 	dst := ts.MkAbs(args[1])
 	ts.Check(os.MkdirAll(filepath.Dir(dst), 0o755))
 	ts.Check(os.WriteFile(dst, b, 0o644))
+}
+
+// generatedOn is organisation metadata's generated_on member.
+var generatedOn = regexp.MustCompile(`^\{"generated_on": "[^"]*"`)
+
+// cmpGenerated compares two organisation metadata files byte for byte,
+// apart from generated_on: cmp-generated got want.
+func cmpGenerated(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: cmp-generated got want")
+	}
+	got, want := ts.ReadFile(args[0]), ts.ReadFile(args[1])
+	if !generatedOn.MatchString(got) {
+		ts.Fatalf("%s does not start with generated_on: %.80s", args[0], got)
+	}
+	got = generatedOn.ReplaceAllLiteralString(got, generatedOn.FindString(want))
+	if got != want {
+		ts.Fatalf("%s and %s differ beyond generated_on", args[0], args[1])
+	}
 }

@@ -86,7 +86,7 @@ func (s *odsSettings) config() (odsrun.Config, error) {
 		return cfg, usagef("%s: %v", s.anchor.name(), err)
 	}
 	cfg.Anchor, cfg.AnchorZoned = anchor, zoned(s.anchor.value)
-	f, ok := ods.ParseFormat(strings.TrimSpace(s.format.value))
+	f, ok := ods.ParseFormat(orDefault(s.format.value, string(ods.V2)))
 	if !ok {
 		return cfg, usagef("%s %q is not v2 or v5", s.format.name(), s.format.value)
 	}
@@ -95,23 +95,32 @@ func (s *odsSettings) config() (odsrun.Config, error) {
 	if _, err := ord.New(cfg.ORD); err != nil {
 		return cfg, usagef("%s: %v", s.searchURL.name(), err)
 	}
-	r, err := strconv.ParseFloat(strings.TrimSpace(s.rate.value), 64)
+	r, err := strconv.ParseFloat(orDefault(s.rate.value, strconv.Itoa(ord.DefaultRequestsPerSecond)), 64)
 	if err != nil || r <= 0 || r > 1000 {
 		return cfg, usagef("%s %q is not a number of requests a second above 0 and at most 1000", s.rate.name(), s.rate.value)
 	}
 	cfg.ORD.RequestsPerSecond = r
-	d, err := time.ParseDuration(strings.TrimSpace(s.timeout.value))
+	d, err := time.ParseDuration(orDefault(s.timeout.value, ord.DefaultTimeout.String()))
 	if err != nil || d <= 0 {
 		return cfg, usagef("%s %q is not a positive duration such as 20s", s.timeout.name(), s.timeout.value)
 	}
 	cfg.ORD.Timeout = d
-	n, err := strconv.Atoi(strings.TrimSpace(s.attempts.value))
+	n, err := strconv.Atoi(orDefault(s.attempts.value, strconv.Itoa(ord.DefaultMaxAttempts)))
 	if err != nil || n < 1 || n > 100 {
 		return cfg, usagef("%s %q is not a whole number from 1 to 100", s.attempts.name(), s.attempts.value)
 	}
 	cfg.ORD.MaxAttempts = n
 	cfg.ORD.UserAgent = "gp2gp/" + Version
 	return cfg, nil
+}
+
+// orDefault is v trimmed, or def if that is empty: an empty variable
+// means the default.
+func orDefault(v, def string) string {
+	if v = strings.TrimSpace(v); v == "" {
+		return def
+	}
+	return v
 }
 
 // zoned reports whether an ISO-8601 datetime carries an offset or Z.
