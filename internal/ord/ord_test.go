@@ -41,46 +41,6 @@ func newClient(t *testing.T, cfg ord.Config) *ord.Client {
 	return c
 }
 
-func codes(os []ods.Organisation) []string {
-	var out []string
-	for _, o := range os {
-		out = append(out, o.Code)
-	}
-	return out
-}
-
-// TestQueries checks the exact query strings of SPEC §9.3 and the
-// User-Agent.
-func TestQueries(t *testing.T) {
-	s := ordtest.New(t, small())
-	c := newClient(t, fast(s.SearchURL()))
-	ctx := context.Background()
-	for _, q := range []ord.Query{ord.Practices, ord.CCGs, ord.Members("C1"), ord.PracticesAndPrisons} {
-		if _, err := c.Search(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var got []string
-	for _, r := range s.Requests() {
-		got = append(got, r.RawQuery)
-		if r.UserAgent != "gp2gp/test" {
-			t.Errorf("User-Agent %q", r.UserAgent)
-		}
-	}
-	want := []string{
-		"PrimaryRoleId=RO177&Status=Active&NonPrimaryRoleId=RO76&Limit=1000",
-		"PrimaryRoleId=RO98&Status=Active&Limit=1000",
-		"RelTypeId=RE4&RelStatus=active&Limit=1000&TargetOrgId=C1",
-		"Status=Active&Roles=RO177%2CRO82%2CRO257%2CRO251%2CRO260&Limit=1000",
-	}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("queries (-want +got):\n%s", d)
-	}
-	if st := c.Stats(); st.Requests != 4 || st.Retries != 0 {
-		t.Errorf("stats %+v", st)
-	}
-}
-
 func TestPaging(t *testing.T) {
 	s := ordtest.New(t, small())
 	s.PageSize = 2
