@@ -737,7 +737,7 @@ func TestWantRow(t *testing.T) {
 // its own business, which an upgrade may change. The bytes must not depend
 // on how the transfers were split between calls, though.
 func TestTransferWriterValues(t *testing.T) {
-	ts := variedTransfers(3*bigBatch + 1000)
+	ts := variedTransfers(5000)
 	parts := func(sizes ...int) [][]spine.Transfer {
 		var out [][]spine.Transfer
 		rest := ts
@@ -760,13 +760,13 @@ func TestTransferWriterValues(t *testing.T) {
 	}
 	cases := []testCase{
 		{"one write", maxRowsPerRowGroup, [][]spine.Transfer{ts}, 0},
-		{"uneven writes", maxRowsPerRowGroup, parts(1, 0, bigBatch+5, 63, 65, 2*bigBatch), 0},
+		{"uneven writes", maxRowsPerRowGroup, parts(1, 0, 1500+5, 63, 65, 2000), 0},
 		{"small writes", maxRowsPerRowGroup, small, 0},
 		{"no transfers", maxRowsPerRowGroup, nil, 0},
 		{"one transfer", maxRowsPerRowGroup, [][]spine.Transfer{ts[:1]}, 0},
 		{"row groups of 1000, one write", 1000, [][]spine.Transfer{ts}, 0},
-		{"row groups of 1000, uneven writes", 1000, parts(999, 1, 1, 2000, 37, bigBatch), 0},
-		{"row groups of 4096, even writes", 4096, parts(4096, 4096), 0},
+		{"row groups of 1000, uneven writes", 1000, parts(999, 1, 1, 2000, 37, 1500), 0},
+		{"row groups of 1024, even writes", 1024, parts(1024, 1024), 0},
 		{"row groups of 50, small writes", 50, small[:5], 0},
 	}
 	// Small pages: many pages in every column, some cut inside a chunk.
