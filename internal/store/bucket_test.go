@@ -15,15 +15,37 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// openers open an empty bucket of each local kind.
-var openers = []struct {
+// opener opens an empty bucket of one kind, and gives its directory if it
+// is a local one.
+type opener struct {
 	name string
-	spec func(t *testing.T) string
-}{
-	{"file", func(t *testing.T) string { return "file://" + t.TempDir() }},
-	{"dir", func(t *testing.T) string { return t.TempDir() }},
-	{"mem", func(t *testing.T) string { return "mem://" }},
+	open func(t *testing.T) (b *Bucket, dir string)
 }
+
+// localOpeners open an empty bucket of each local kind.
+var localOpeners = []opener{
+	{"file", func(t *testing.T) (*Bucket, string) {
+		dir := t.TempDir()
+		return mustOpen(t, "file://"+dir), dir
+	}},
+	{"dir", func(t *testing.T) (*Bucket, string) {
+		dir := t.TempDir()
+		return mustOpen(t, dir), dir
+	}},
+	{"mem", func(t *testing.T) (*Bucket, string) { return mustOpen(t, "mem://"), "" }},
+}
+
+// s3Opener opens a bucket, with a key prefix, on a fresh versitygw: the
+// conformance tests run against S3 too (skipping that case without
+// versitygw unless CI=true).
+var s3Opener = opener{"s3", func(t *testing.T) (*Bucket, string) {
+	srv := startS3(t)
+	t.Cleanup(func() { checkNoUploads(t, srv) })
+	return openS3Test(t, testBucket+"/conformance", Options{EndpointURL: srv.URL}), ""
+}}
+
+// openers are all the kinds of bucket.
+var openers = append(localOpeners[:len(localOpeners):len(localOpeners)], s3Opener)
 
 func mustOpen(t *testing.T, spec string) *Bucket {
 	t.Helper()
@@ -95,7 +117,8 @@ func testRoundTrip(t *testing.T, b *Bucket) {
 func TestRoundTrip(t *testing.T) {
 	for _, o := range openers {
 		t.Run(o.name, func(t *testing.T) {
-			testRoundTrip(t, mustOpen(t, o.spec(t)))
+			b, _ := o.open(t)
+			testRoundTrip(t, b)
 		})
 	}
 }
@@ -266,6 +289,23 @@ var atomicCases = []struct {
 			return errBoom
 		}
 	}, errBoom},
+	{"write error after a part", func(context.CancelFunc) func(io.Writer) error {
+		return func(w io.Writer) error {
+			if _, err := w.Write(bytes.Repeat([]byte("x"), PartSize+1)); err != nil {
+				return err
+			}
+			return errBoom
+		}
+	}, errBoom},
+	{"cancelled after a part", func(cancel context.CancelFunc) func(io.Writer) error {
+		return func(w io.Writer) error {
+			if _, err := w.Write(bytes.Repeat([]byte("x"), PartSize+1)); err != nil {
+				return err
+			}
+			cancel()
+			return nil
+		}
+	}, context.Canceled},
 	{"error before writing", func(context.CancelFunc) func(io.Writer) error {
 		return func(io.Writer) error { return errBoom }
 	}, errBoom},
@@ -315,13 +355,12 @@ func TestWriteAtomic(t *testing.T) {
 	for _, o := range openers {
 		for _, tt := range atomicCases {
 			t.Run(o.name+"/"+tt.name, func(t *testing.T) {
-				spec := o.spec(t)
-				key := testWriteAtomic(t, mustOpen(t, spec), tt.write, tt.want)
-				if o.name == "mem" {
+				b, dir := o.open(t)
+				key := testWriteAtomic(t, b, tt.write, tt.want)
+				if dir == "" {
 					return
 				}
 				// No temporary files are left.
-				dir := strings.TrimPrefix(spec, "file://")
 				if diff := cmp.Diff([]string{key}, listFiles(t, dir)); diff != "" {
 					t.Errorf("files (-want +got):\n%s", diff)
 				}
@@ -345,4 +384,52 @@ func TestMemShared(t *testing.T) {
 	if ok, _ := mustOpen(t, "mem://").Exists(ctx, "k"); ok {
 		t.Error("mem:// shares contents; want a fresh bucket")
 	}
+}
+
+// TestErrorNamesObjectOnce checks that the store's errors name the object
+// once, so that neither the store's layers nor the OS's path repeat it.
+func TestErrorNamesObjectOnce(t *testing.T) {
+	ctx := context.Background()
+	check := func(t *testing.T, what string, err error, url string) {
+		t.Helper()
+		if err == nil {
+			t.Errorf("%s: no error", what)
+		} else if n := strings.Count(err.Error(), url); n != 1 {
+			t.Errorf("%s: error %q names %s %d times, want once", what, err, url, n)
+		}
+	}
+	for _, o := range openers {
+		t.Run(o.name, func(t *testing.T) {
+			b, _ := o.open(t)
+			const key = "v4/2019/12/transfers.parquet"
+			url := b.URL(key)
+			_, err := b.NewReader(ctx, key)
+			check(t, "NewReader(missing)", err, url)
+			_, err = b.Size(ctx, key)
+			check(t, "Size(missing)", err, url)
+			check(t, "WriteFile(failing)", b.WriteFile(ctx, key, func(io.Writer) error { return errBoom }), url)
+			cctx, cancel := context.WithCancel(ctx)
+			cancel()
+			check(t, "WriteFile(cancelled)", b.WriteFile(cctx, key, writeBytes([]byte("x"))), url)
+		})
+	}
+	// OS errors name the file too: a file where a directory must go, or
+	// a directory where the file must go.
+	b, _ := localOpeners[0].open(t)
+	if err := b.WriteFile(ctx, "v4", writeBytes([]byte("x"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.WriteFile(ctx, "dir/sub/x", writeBytes([]byte("x"))); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"v4/2019/12/transfers.parquet", "v4/x", "dir/sub"} {
+		check(t, "WriteFile("+key+")", b.WriteFile(ctx, key, writeBytes([]byte("x"))), b.URL(key))
+	}
+	_, err := b.NewReader(ctx, "dir/sub")
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("NewReader(directory) error %v, want ErrNotFound", err)
+	}
+	check(t, "NewReader(directory)", err, b.URL("dir/sub"))
+	t.Logf("a file in the way: %v", b.WriteFile(ctx, "v4/x", writeBytes([]byte("x"))))
+	t.Logf("a directory in the way: %v", b.WriteFile(ctx, "dir/sub", writeBytes([]byte("x"))))
 }
