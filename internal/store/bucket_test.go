@@ -161,6 +161,15 @@ func TestMissingLocalDir(t *testing.T) {
 	if ok, err := b.Exists(ctx, "a/b.json"); ok || err != nil {
 		t.Errorf("Exists = %v, %v; want false, nil", ok, err)
 	}
+	// A cancelled write does not create the directory.
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := b.WriteFile(cctx, "a/b.json", writeBytes([]byte("{}"))); !errors.Is(err, context.Canceled) {
+		t.Errorf("WriteFile(cancelled) error %v, want %v", err, context.Canceled)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("after a cancelled write, stat %s: %v; want it missing", dir, err)
+	}
 	if err := b.WriteFile(ctx, "a/b.json", writeBytes([]byte("{}"))); err != nil {
 		t.Fatalf("WriteFile: %v", err)
 	}
@@ -315,8 +324,11 @@ var atomicCases = []struct {
 				return err
 			}
 			cancel()
-			_, err := w.Write([]byte("more"))
-			return err
+			// Writes fail once the context is cancelled.
+			if _, err := w.Write([]byte("more")); err != nil {
+				return err
+			}
+			return errors.New("a Write after cancel succeeded")
 		}
 	}, context.Canceled},
 	{"cancelled before writing", func(cancel context.CancelFunc) func(io.Writer) error {
@@ -425,11 +437,47 @@ func TestErrorNamesObjectOnce(t *testing.T) {
 	for _, key := range []string{"v4/2019/12/transfers.parquet", "v4/x", "dir/sub"} {
 		check(t, "WriteFile("+key+")", b.WriteFile(ctx, key, writeBytes([]byte("x"))), b.URL(key))
 	}
-	_, err := b.NewReader(ctx, "dir/sub")
-	if !errors.Is(err, ErrNotFound) {
-		t.Errorf("NewReader(directory) error %v, want ErrNotFound", err)
+	// Neither a directory nor a path through a file is an object.
+	for _, key := range []string{"dir/sub", "v4/x"} {
+		_, err := b.NewReader(ctx, key)
+		if !errors.Is(err, ErrNotFound) {
+			t.Errorf("NewReader(%q) error %v, want ErrNotFound", key, err)
+		}
+		check(t, "NewReader("+key+")", err, b.URL(key))
+		_, err = b.Size(ctx, key)
+		if !errors.Is(err, ErrNotFound) {
+			t.Errorf("Size(%q) error %v, want ErrNotFound", key, err)
+		}
+		if ok, err := b.Exists(ctx, key); ok || err != nil {
+			t.Errorf("Exists(%q) = %v, %v; want false, nil", key, ok, err)
+		}
+		if err := b.Delete(ctx, key); err != nil {
+			t.Errorf("Delete(%q): %v", key, err)
+		}
 	}
-	check(t, "NewReader(directory)", err, b.URL("dir/sub"))
+	if err := os.Mkdir(filepath.Join(filepath.Dir(b.URL("dir/sub/x")), "empty"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Delete(ctx, "dir/sub/empty"); err != nil {
+		t.Errorf("Delete(directory): %v", err)
+	}
+	if _, err := os.Stat(b.URL("dir/sub/empty")); err != nil {
+		t.Errorf("Delete of a key that is a directory removed it: %v", err)
+	}
+	// A name the file system refuses: the error names neither the file
+	// twice nor the temporary file.
+	long := "long/" + strings.Repeat("n", 300)
+	err := b.WriteFile(ctx, long, writeBytes([]byte("x")))
+	check(t, "WriteFile(long)", err, b.URL(long))
+	if err != nil && strings.Contains(err.Error(), ".tmp") {
+		t.Errorf("WriteFile(long) error %q names the temporary file", err)
+	}
+	t.Logf("a long name: %v", err)
+	_, err = b.Size(ctx, long) // its directory exists now
+	check(t, "Size(long)", err, b.URL(long))
+	_, err = b.NewReader(ctx, long)
+	check(t, "NewReader(long)", err, b.URL(long))
+	t.Logf("a long name: %v", err)
 	t.Logf("a file in the way: %v", b.WriteFile(ctx, "v4/x", writeBytes([]byte("x"))))
 	t.Logf("a directory in the way: %v", b.WriteFile(ctx, "dir/sub", writeBytes([]byte("x"))))
 }

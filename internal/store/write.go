@@ -31,8 +31,8 @@ func (b *Bucket) WriteFile(ctx context.Context, key string, write func(io.Writer
 		return wrapErr("write", url, err)
 	}
 	err = b.be.write(ctx, k, contentType(k), func(w io.Writer) error {
-		bw := bufio.NewWriterSize(ctxWriter{ctx, w}, writeBufSize)
-		if err := write(bw); err != nil {
+		bw := bufio.NewWriterSize(w, writeBufSize)
+		if err := write(ctxWriter{ctx, bw}); err != nil {
 			return err
 		}
 		if err := bw.Flush(); err != nil {
