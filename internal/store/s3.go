@@ -20,8 +20,8 @@ const (
 	// config names one, so that a local S3-compatible endpoint works.
 	DefaultRegion = "us-east-1"
 
-	// PartSize is the size of the parts of multipart uploads; objects
-	// larger than that are uploaded in parts.
+	// PartSize is the size of the parts of multipart uploads; objects of
+	// that size or more are uploaded in parts.
 	PartSize = 8 << 20
 	// abortTimeout bounds aborting a failed or cancelled multipart upload,
 	// which runs even though the write's context is done.
@@ -101,8 +101,8 @@ func (s *s3Backend) size(ctx context.Context, key string) (int64, error) {
 
 // write streams what write writes to the upload manager through a pipe. A
 // write error reaches the upload manager as a read error, on which it sends
-// nothing (an object within PartSize is sent whole at the end) or aborts the
-// multipart upload.
+// nothing (an object under PartSize is sent whole once its body ends) or
+// aborts the multipart upload.
 func (s *s3Backend) write(ctx context.Context, key, contentType string, write func(io.Writer) error) error {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)

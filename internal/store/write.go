@@ -19,8 +19,8 @@ const writeBufSize = 256 << 10
 //
 // A local bucket writes a temporary file beside the target (mode 0644,
 // directories 0755), syncs it and renames it into place; S3 gets a single PUT,
-// or for objects over PartSize a multipart upload that is completed only on
-// success and aborted otherwise.
+// or for objects of PartSize or more a multipart upload that is completed
+// only on success and aborted otherwise.
 func (b *Bucket) WriteFile(ctx context.Context, key string, write func(io.Writer) error) error {
 	url := b.URL(key)
 	k, err := b.objectKey(key)
