@@ -21,14 +21,9 @@ const parquetGoVersion = "0.32.0"
 // Row groups hold at most this many transfers, as pyarrow's default.
 const maxRowsPerRowGroup = 1 << 20
 
-// batchSize is how many rows the writer once passed to each call of
-// GenericWriter.Write. It no longer bounds any buffer, but chunks are still
-// cut where those batches ended, because the batches decided where the
-// 64-row chunks start, hence the page boundaries (see nextChunk).
-const batchSize = 4096
-
-// maxRowsPerChunk is how many rows GenericWriter.Write writes to the column
-// buffers between two checks for full pages.
+// maxRowsPerChunk is how many rows the writer shreds into the column
+// buffers at a time; after each chunk, a column whose buffer reached the
+// page size is flushed to a page. It is GenericWriter.Write's own number.
 const maxRowsPerChunk = 64
 
 // errClosed is returned by a TransferWriter used after Close.
@@ -45,17 +40,15 @@ var transferSchema = parquet.NewSchema("schema", parquet.SchemaOf(transferRow{})
 //
 // It does not use GenericWriter.Write, whose reflective row-to-column
 // shredding (from transferRows of pointers) cost more CPU than snappy: it
-// writes each leaf column's values directly through the writer's
-// ColumnWriters (parquet_columns.go), in the same chunks, which gives the
-// same bytes (see nextChunk). This leans on how parquet-go v0.32.0 pages its
-// columns; TestTransferWriterMatchesReference compares the bytes with
-// GenericWriter.Write's, so a parquet-go upgrade that breaks it will show.
+// shreds the transfers itself (parquet_columns.go) and writes each leaf
+// column's values through the writer's ColumnWriters, in chunks of rows
+// (see nextChunk). Tests read the files back, with parquet-go and DuckDB,
+// and compare the values, not the bytes, which are parquet-go's business.
 type TransferWriter struct {
 	pw          *parquet.GenericWriter[transferRow]
 	columns     []*parquet.ColumnWriter
-	values      []parquet.Value  // reused buffer of one column of one chunk
+	buf         columnBuffer     // one column of one chunk, reused
 	carry       []spine.Transfer // the start of the next chunk, until it is complete
-	rows        int              // rows written
 	rowsInGroup int              // rows written to the current row group
 	maxRows     int              // rows per row group
 	err         error
@@ -126,31 +119,24 @@ func (tw *TransferWriter) Write(transfers []spine.Transfer) error {
 			return tw.err
 		}
 	}
-	clear(tw.values[:cap(tw.values)]) // drop the pointers into the transfers
 	return nil
 }
 
-// nextChunk is the length of the next chunk: as GenericWriter.Write cut
-// them when it was given all the transfers in batches of batchSize, so
-// that the file has the same bytes. The invariant: every column buffer
-// receives the same values, with the same levels, and is offered a page
-// flush at the same rows. GenericWriter.Write writes a batch in chunks of
-// up to 64 rows, counted from the start of the batch and cut at the
-// row-group limit; after each chunk it flushes the page of every column
-// whose buffer reached the page size. ColumnWriter.WriteRowValues applies
-// that same test to its own column after the chunk, and a column's pages
-// depend on no other column. The chunks depend only on how many rows came
-// before, not on how the caller split them.
+// nextChunk is the length of the next chunk: maxRowsPerChunk rows, counted
+// from the start of the row group, whose end cuts a chunk short. The
+// chunks, hence the rows at which each column's buffer may be flushed to a
+// page, depend only on how many rows came before, not on how the caller
+// split the transfers between calls of Write: so the bytes do not either.
 func (tw *TransferWriter) nextChunk() int {
 	groupLeft := tw.maxRows - tw.rowsInGroup
 	if groupLeft == 0 { // writeChunk starts a new group
 		groupLeft = tw.maxRows
 	}
-	return min(maxRowsPerChunk, groupLeft, batchSize-tw.rows%batchSize)
+	return min(maxRowsPerChunk, groupLeft)
 }
 
-// writeChunk writes one chunk to every column. Row groups are cut where
-// GenericWriter.Write cuts them: when a chunk is due and the group is full.
+// writeChunk writes one chunk to every column. A row group is cut when a
+// chunk is due and the group is full, as GenericWriter.Write cuts them.
 // (The writer's own row count, which would make that cut, is kept only by
 // GenericWriter.Write, hence rowsInGroup.)
 func (tw *TransferWriter) writeChunk(chunk []spine.Transfer) error {
@@ -161,13 +147,13 @@ func (tw *TransferWriter) writeChunk(chunk []spine.Transfer) error {
 		tw.rowsInGroup = 0
 	}
 	for col, appendValues := range columnAppenders {
-		tw.values = appendValues(tw.values[:0], chunk)
-		if _, err := tw.columns[col].WriteRowValues(tw.values); err != nil {
+		tw.buf.reset()
+		appendValues(&tw.buf, chunk)
+		if _, err := tw.columns[col].WriteRowValues(tw.buf.values); err != nil {
 			return err
 		}
 	}
 	tw.rowsInGroup += len(chunk)
-	tw.rows += len(chunk)
 	return nil
 }
 
@@ -186,7 +172,7 @@ func (tw *TransferWriter) Close() error {
 		tw.err = fmt.Errorf("close transfers: %w", err)
 		return tw.err
 	}
-	tw.err, tw.values, tw.carry = errClosed, nil, nil
+	tw.err, tw.buf, tw.carry = errClosed, columnBuffer{}, nil
 	return nil
 }
 

@@ -2,7 +2,6 @@ package output
 
 import (
 	"slices"
-	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -43,26 +42,40 @@ const (
 	repSameList    = 1
 )
 
-// appendColumn appends to dst the values of one leaf column for the rows ts.
-type appendColumn func(dst []parquet.Value, ts []spine.Transfer) []parquet.Value
+// columnBuffer holds one leaf column of one chunk as the appenders build
+// it: its values and the bytes that their byte arrays point to, copied from
+// the transfers' strings. One is reused for every column of every chunk:
+// ColumnWriter.WriteRowValues copies the bytes (into its page buffer, or
+// its dictionary) before it returns, and keeps no pointer to them.
+type columnBuffer struct {
+	values []parquet.Value
+	bytes  []byte
+}
+
+// reset empties b, keeping its memory.
+func (b *columnBuffer) reset() {
+	b.values, b.bytes = b.values[:0], b.bytes[:0]
+}
+
+// appendColumn appends to b the values of one leaf column for the rows ts.
+type appendColumn func(b *columnBuffer, ts []spine.Transfer)
 
 // columnAppenders shred transfers into leaf columns, indexed by column.
 //
 // The values carry their levels but no column index: WriteRowValues is
 // called on the column's own writer, whose buffers read only the levels and
-// the data. Values are built in place in dst, by setters that take no Value
-// argument: building a Value in a variable (as Value.Level does) and copying
-// it cost as much as all the rest of the shredding.
+// the data. Values are built in place in b.values, by setters that take no
+// Value argument: building a Value in a variable (as Value.Level does) and
+// copying it cost as much as all the rest of the shredding.
 var columnAppenders = [numColumns]appendColumn{
-	colConversationID: func(dst []parquet.Value, ts []spine.Transfer) []parquet.Value {
-		dst, vs := extend(dst, len(ts))
+	colConversationID: func(b *columnBuffer, ts []spine.Transfer) {
+		vs := b.extend(len(ts))
 		for i := range ts {
-			setString(&vs[i], ts[i].ConversationID)
+			b.setString(&vs[i], ts[i].ConversationID)
 		}
-		return dst
 	},
-	colSLADuration: func(dst []parquet.Value, ts []spine.Transfer) []parquet.Value {
-		dst, vs := extend(dst, len(ts))
+	colSLADuration: func(b *columnBuffer, ts []spine.Transfer) {
+		vs := b.extend(len(ts))
 		for i := range ts {
 			if secs, ok := ts[i].SLASeconds(); ok {
 				setInt64(&vs[i], int64(secs))
@@ -70,90 +83,78 @@ var columnAppenders = [numColumns]appendColumn{
 				setNull(&vs[i])
 			}
 		}
-		return dst
 	},
-	colRequestingASID: func(dst []parquet.Value, ts []spine.Transfer) []parquet.Value {
-		dst, vs := extend(dst, len(ts))
+	colRequestingASID: func(b *columnBuffer, ts []spine.Transfer) {
+		vs := b.extend(len(ts))
 		for i := range ts {
-			setString(&vs[i], ts[i].RequestingASID)
+			b.setString(&vs[i], ts[i].RequestingASID)
 		}
-		return dst
 	},
-	colSendingASID: func(dst []parquet.Value, ts []spine.Transfer) []parquet.Value {
-		dst, vs := extend(dst, len(ts))
+	colSendingASID: func(b *columnBuffer, ts []spine.Transfer) {
+		vs := b.extend(len(ts))
 		for i := range ts {
-			setString(&vs[i], ts[i].SendingASID)
+			b.setString(&vs[i], ts[i].SendingASID)
 		}
-		return dst
 	},
-	colRequestingSupplier: func(dst []parquet.Value, ts []spine.Transfer) []parquet.Value {
-		dst, vs := extend(dst, len(ts))
+	colRequestingSupplier: func(b *columnBuffer, ts []spine.Transfer) {
+		vs := b.extend(len(ts))
 		for i := range ts {
-			setNullString(&vs[i], ts[i].RequestingSupplier)
+			b.setNullString(&vs[i], ts[i].RequestingSupplier)
 		}
-		return dst
 	},
-	colSendingSupplier: func(dst []parquet.Value, ts []spine.Transfer) []parquet.Value {
-		dst, vs := extend(dst, len(ts))
+	colSendingSupplier: func(b *columnBuffer, ts []spine.Transfer) {
+		vs := b.extend(len(ts))
 		for i := range ts {
-			setNullString(&vs[i], ts[i].SendingSupplier)
+			b.setNullString(&vs[i], ts[i].SendingSupplier)
 		}
-		return dst
 	},
-	colSenderErrorCodes: func(dst []parquet.Value, ts []spine.Transfer) []parquet.Value {
+	colSenderErrorCodes: func(b *columnBuffer, ts []spine.Transfer) {
 		for i := range ts {
-			dst = appendErrorCodes(dst, ts[i].SenderErrorCodes)
+			b.appendErrorCodes(ts[i].SenderErrorCodes)
 		}
-		return dst
 	},
-	colFinalErrorCodes: func(dst []parquet.Value, ts []spine.Transfer) []parquet.Value {
+	colFinalErrorCodes: func(b *columnBuffer, ts []spine.Transfer) {
 		for i := range ts {
-			dst = appendErrorCodes(dst, ts[i].FinalErrorCodes)
+			b.appendErrorCodes(ts[i].FinalErrorCodes)
 		}
-		return dst
 	},
-	colIntermediateErrorCodes: func(dst []parquet.Value, ts []spine.Transfer) []parquet.Value {
+	colIntermediateErrorCodes: func(b *columnBuffer, ts []spine.Transfer) {
 		for i := range ts {
 			codes := ts[i].IntermediateErrorCodes
 			if len(codes) == 0 {
-				dst = appendEmptyList(dst)
+				b.appendEmptyList()
 				continue
 			}
-			var vs []parquet.Value
-			dst, vs = extend(dst, len(codes))
+			vs := b.extend(len(codes))
 			for j, c := range codes {
 				setElement(&vs[j], c, j)
 			}
 		}
-		return dst
 	},
-	colStatus: func(dst []parquet.Value, ts []spine.Transfer) []parquet.Value {
-		dst, vs := extend(dst, len(ts))
+	colStatus: func(b *columnBuffer, ts []spine.Transfer) {
+		vs := b.extend(len(ts))
 		for i := range ts {
-			setString(&vs[i], string(ts[i].Status))
+			b.setString(&vs[i], string(ts[i].Status))
 		}
-		return dst
 	},
-	colFailureReason: func(dst []parquet.Value, ts []spine.Transfer) []parquet.Value {
-		dst, vs := extend(dst, len(ts))
+	colFailureReason: func(b *columnBuffer, ts []spine.Transfer) {
+		vs := b.extend(len(ts))
 		for i := range ts {
 			if r := ts[i].FailureReason; r != "" {
-				setString(&vs[i], r)
+				b.setString(&vs[i], r)
 			} else {
 				setNull(&vs[i])
 			}
 		}
-		return dst
 	},
-	colDateRequested: func(dst []parquet.Value, ts []spine.Transfer) []parquet.Value {
-		dst, vs := extend(dst, len(ts))
+	colDateRequested: func(b *columnBuffer, ts []spine.Transfer) {
+		vs := b.extend(len(ts))
 		for i := range ts {
 			setInt64(&vs[i], int64(ts[i].DateRequested))
 		}
-		return dst
 	},
-	colDateCompleted: func(dst []parquet.Value, ts []spine.Transfer) []parquet.Value {
-		dst, vs := extend(dst, len(ts))
+	colDateCompleted: func(b *columnBuffer, ts []spine.Transfer) {
+		vs := b.extend(len(ts))
 		for i := range ts {
 			if t := &ts[i]; t.HasDateCompleted {
 				setInt64(&vs[i], int64(t.DateCompleted))
@@ -161,16 +162,15 @@ var columnAppenders = [numColumns]appendColumn{
 				setNull(&vs[i])
 			}
 		}
-		return dst
 	},
 }
 
-// extend grows dst by n values and returns it and the n new values, which
+// extend grows b.values by n values and returns the n new values, which
 // hold garbage: the caller must set each one in full.
-func extend(dst []parquet.Value, n int) (all, added []parquet.Value) {
-	dst = slices.Grow(dst, n)
-	all = dst[:len(dst)+n]
-	return all, all[len(dst):]
+func (b *columnBuffer) extend(n int) []parquet.Value {
+	start := len(b.values)
+	b.values = slices.Grow(b.values, n)[:start+n]
+	return b.values[start:]
 }
 
 // setInt64 sets *v to x, present, in a top-level column.
@@ -179,13 +179,23 @@ func setInt64(v *parquet.Value, x int64) {
 	v.SetDefinitionLevel(defPresent)
 }
 
-// setString sets *v to s, present, in a top-level column. The value points
-// into s without copying: the column buffers copy the bytes (or intern them
-// in the dictionary) before WriteRowValues returns, and never write through
-// the pointer.
-func setString(v *parquet.Value, s string) {
-	*v = parquet.ByteArrayValue(unsafe.Slice(unsafe.StringData(s), len(s)))
+// setString sets *v to s, present, in a top-level column, its bytes
+// copied to b.bytes. (Growing b.bytes moves it: the values set before keep
+// the old array, whose bytes are the same.) It is small enough to inline.
+func (b *columnBuffer) setString(v *parquet.Value, s string) {
+	n := len(b.bytes)
+	if cap(b.bytes)-n < len(s) {
+		b.growBytes(len(s))
+	}
+	b.bytes = b.bytes[:n+len(s)]
+	copy(b.bytes[n:], s)
+	*v = parquet.ByteArrayValue(b.bytes[n:])
 	v.SetDefinitionLevel(defPresent)
+}
+
+// growBytes makes room for n more bytes in b.bytes.
+func (b *columnBuffer) growBytes(n int) {
+	b.bytes = slices.Grow(b.bytes, n)
 }
 
 // setNull sets *v to null in a top-level column.
@@ -194,9 +204,9 @@ func setNull(v *parquet.Value) {
 }
 
 // setNullString sets *v to s in a top-level column, null when s is null.
-func setNullString(v *parquet.Value, s spine.NullString) {
+func (b *columnBuffer) setNullString(v *parquet.Value, s spine.NullString) {
 	if s.Valid {
-		setString(v, s.String)
+		b.setString(v, s.String)
 	} else {
 		setNull(v)
 	}
@@ -217,20 +227,20 @@ func setNullElement(v *parquet.Value, j int) {
 }
 
 // appendEmptyList appends a row's empty list.
-func appendEmptyList(dst []parquet.Value) []parquet.Value {
-	dst, vs := extend(dst, 1)
+func (b *columnBuffer) appendEmptyList() {
+	vs := b.extend(1)
 	vs[0] = parquet.NullValue()
 	vs[0].SetDefinitionLevel(defEmptyList)
-	return dst
 }
 
 // appendErrorCodes appends a row's list of error codes, where an invalid
 // code is a null element.
-func appendErrorCodes(dst []parquet.Value, codes []spine.ErrorCode) []parquet.Value {
+func (b *columnBuffer) appendErrorCodes(codes []spine.ErrorCode) {
 	if len(codes) == 0 {
-		return appendEmptyList(dst)
+		b.appendEmptyList()
+		return
 	}
-	dst, vs := extend(dst, len(codes))
+	vs := b.extend(len(codes))
 	for j, c := range codes {
 		if c.Valid {
 			setElement(&vs[j], c.Code, j)
@@ -238,5 +248,4 @@ func appendErrorCodes(dst []parquet.Value, codes []spine.ErrorCode) []parquet.Va
 			setNullElement(&vs[j], j)
 		}
 	}
-	return dst
 }

@@ -1,23 +1,22 @@
 // Package store gives one bucket API over local directories, process memory
-// and S3 (or S3-compatible) buckets, wrapping gocloud.dev/blob.
+// and S3 (or S3-compatible) buckets.
 //
 // Keys are slash-separated, as in S3; a local directory holds key "a/b/c.csv"
 // as the file dir/a/b/c.csv, with nothing else beside it. Writes are atomic:
 // an object appears at its key only once it is completely written.
+//
+// Errors name the object once, as URL gives it, after the operation ("read",
+// "stat", "write", "delete"): callers need not add either.
 package store
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
-	"gocloud.dev/blob"
-	"gocloud.dev/blob/fileblob"
 )
 
 // Options configures Open.
@@ -37,15 +36,21 @@ type Options struct {
 // Bucket is an open bucket: a local directory, a memory bucket or an S3
 // bucket with an optional key prefix. Its methods are safe for concurrent use.
 type Bucket struct {
-	loc    Location
-	shared bool // a named memory bucket: Close leaves it open
+	loc Location
+	be  backend
+}
 
-	// newTM makes an S3 bucket's upload managers, configured for parts and
-	// for aborting failed uploads.
-	newTM func() *transfermanager.Client
-
-	mu sync.Mutex   // guards bb for a local bucket whose directory is missing
-	bb *blob.Bucket // nil until a local bucket's directory exists
+// backend is one kind of storage. Its methods take full object keys (the
+// prefix added) and return errors that do not name the object; a missing
+// object's error wraps ErrNotFound.
+type backend interface {
+	newReader(ctx context.Context, key string) (io.ReadCloser, error)
+	size(ctx context.Context, key string) (int64, error)
+	// write stores what write writes at key if, and only if, write returns
+	// nil; contentType is the object's MIME type.
+	write(ctx context.Context, key, contentType string, write func(io.Writer) error) error
+	// delete removes the object at key; a missing one is not an error.
+	delete(ctx context.Context, key string) error
 }
 
 // Open opens the bucket that spec names (see ParseSpec). A local directory
@@ -60,61 +65,24 @@ func Open(ctx context.Context, spec string, opts Options) (*Bucket, error) {
 	b := &Bucket{loc: loc}
 	switch loc.Kind {
 	case KindLocal:
-		err = b.openLocal(false)
+		info, serr := os.Stat(loc.Root)
+		switch {
+		case serr == nil && !info.IsDir():
+			err = fmt.Errorf("%s is not a directory", loc.Root)
+		case serr != nil && !errors.Is(serr, os.ErrNotExist):
+			err = serr
+		}
+		b.be = dirBackend{root: loc.Root}
 	case KindMem:
-		b.bb, b.shared = openMem(loc.Root)
+		b.be = openMem(loc.Root)
 	case KindS3:
-		b.bb, b.newTM, err = openS3(ctx, loc.Root, opts)
+		b.be, err = openS3(ctx, loc.Root, opts)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open bucket %s: %w", spec, err)
 	}
 	return b, nil
 }
-
-// openLocal opens the fileblob bucket if the directory exists, or if create is
-// set, after creating it. It leaves b.bb nil if the directory is missing.
-func (b *Bucket) openLocal(create bool) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.bb != nil {
-		return nil
-	}
-	info, err := os.Stat(b.loc.Root)
-	switch {
-	case errors.Is(err, os.ErrNotExist) && !create:
-		return nil
-	case errors.Is(err, os.ErrNotExist):
-		if err := os.MkdirAll(b.loc.Root, 0o755); err != nil {
-			return err
-		}
-	case err != nil:
-		return err
-	case !info.IsDir():
-		return fmt.Errorf("%s is not a directory", b.loc.Root)
-	}
-	bb, err := fileblob.OpenBucket(b.loc.Root, &fileblob.Options{
-		DirFileMode: 0o755,
-		NoTempDir:   true, // temp files beside the target, so rename is atomic
-		Metadata:    fileblob.MetadataDontWrite,
-	})
-	if err != nil {
-		return err
-	}
-	b.bb = bb
-	return nil
-}
-
-// blob returns the underlying bucket, or nil for a local bucket whose
-// directory does not exist (yet).
-func (b *Bucket) blob() *blob.Bucket {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.bb
-}
-
-// Location returns the parsed spec b was opened with.
-func (b *Bucket) Location() Location { return b.loc }
 
 // String returns the bucket's human form: s3://bucket/prefix, a directory
 // path, or mem://name.
@@ -151,15 +119,84 @@ func (b *Bucket) objectKey(key string) (string, error) {
 	return b.loc.Prefix + "/" + key, nil
 }
 
-// Close releases the bucket's resources. A named memory bucket keeps its
-// contents for later Opens.
-func (b *Bucket) Close() error {
-	bb := b.blob()
-	if bb == nil || b.shared {
-		return nil
+// Close releases the bucket's resources; none of the kinds holds any at
+// present. A named memory bucket keeps its contents for later Opens.
+func (b *Bucket) Close() error { return nil }
+
+// NewReader opens the object at key for streaming. The caller must Close it.
+// A missing object gives an error wrapping ErrNotFound and naming b.URL(key).
+func (b *Bucket) NewReader(ctx context.Context, key string) (io.ReadCloser, error) {
+	url := b.URL(key)
+	k, err := b.objectKey(key)
+	if err != nil {
+		return nil, wrapErr("read", url, err)
 	}
-	if err := bb.Close(); err != nil {
-		return fmt.Errorf("close bucket %s: %w", b, err)
+	r, err := b.be.newReader(ctx, k)
+	if err != nil {
+		return nil, wrapErr("read", url, err)
+	}
+	return &reader{r: r, url: url}, nil
+}
+
+// reader wraps read errors with the object's URL.
+type reader struct {
+	r   io.ReadCloser
+	url string
+}
+
+func (r *reader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = wrapErr("read", r.url, err)
+	}
+	return n, err
+}
+
+func (r *reader) Close() error {
+	return wrapErr("close", r.url, r.r.Close())
+}
+
+// Size returns the size in bytes of the object at key.
+func (b *Bucket) Size(ctx context.Context, key string) (int64, error) {
+	url := b.URL(key)
+	k, err := b.objectKey(key)
+	if err != nil {
+		return 0, wrapErr("stat", url, err)
+	}
+	n, err := b.be.size(ctx, k)
+	if err != nil {
+		return 0, wrapErr("stat", url, err)
+	}
+	return n, nil
+}
+
+// Exists reports whether an object exists at key.
+func (b *Bucket) Exists(ctx context.Context, key string) (bool, error) {
+	url := b.URL(key)
+	k, err := b.objectKey(key)
+	if err != nil {
+		return false, wrapErr("stat", url, err)
+	}
+	_, err = b.be.size(ctx, k)
+	if isNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, wrapErr("stat", url, err)
+	}
+	return true, nil
+}
+
+// Delete removes the object at key. Deleting a missing object (or one in a
+// missing bucket) is not an error, as in S3.
+func (b *Bucket) Delete(ctx context.Context, key string) error {
+	url := b.URL(key)
+	k, err := b.objectKey(key)
+	if err != nil {
+		return wrapErr("delete", url, err)
+	}
+	if err := b.be.delete(ctx, k); err != nil && !isNotFound(err) {
+		return wrapErr("delete", url, err)
 	}
 	return nil
 }

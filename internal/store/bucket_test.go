@@ -15,15 +15,37 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// openers open an empty bucket of each local kind.
-var openers = []struct {
+// opener opens an empty bucket of one kind, and gives its directory if it
+// is a local one.
+type opener struct {
 	name string
-	spec func(t *testing.T) string
-}{
-	{"file", func(t *testing.T) string { return "file://" + t.TempDir() }},
-	{"dir", func(t *testing.T) string { return t.TempDir() }},
-	{"mem", func(t *testing.T) string { return "mem://" }},
+	open func(t *testing.T) (b *Bucket, dir string)
 }
+
+// localOpeners open an empty bucket of each local kind.
+var localOpeners = []opener{
+	{"file", func(t *testing.T) (*Bucket, string) {
+		dir := t.TempDir()
+		return mustOpen(t, "file://"+dir), dir
+	}},
+	{"dir", func(t *testing.T) (*Bucket, string) {
+		dir := t.TempDir()
+		return mustOpen(t, dir), dir
+	}},
+	{"mem", func(t *testing.T) (*Bucket, string) { return mustOpen(t, "mem://"), "" }},
+}
+
+// s3Opener opens a bucket, with a key prefix, on a fresh versitygw: the
+// conformance tests run against S3 too (skipping that case without
+// versitygw unless CI=true).
+var s3Opener = opener{"s3", func(t *testing.T) (*Bucket, string) {
+	srv := startS3(t)
+	t.Cleanup(func() { checkNoUploads(t, srv) })
+	return openS3Test(t, testBucket+"/conformance", Options{EndpointURL: srv.URL}), ""
+}}
+
+// openers are all the kinds of bucket.
+var openers = append(localOpeners[:len(localOpeners):len(localOpeners)], s3Opener)
 
 func mustOpen(t *testing.T, spec string) *Bucket {
 	t.Helper()
@@ -95,7 +117,8 @@ func testRoundTrip(t *testing.T, b *Bucket) {
 func TestRoundTrip(t *testing.T) {
 	for _, o := range openers {
 		t.Run(o.name, func(t *testing.T) {
-			testRoundTrip(t, mustOpen(t, o.spec(t)))
+			b, _ := o.open(t)
+			testRoundTrip(t, b)
 		})
 	}
 }
@@ -137,6 +160,15 @@ func TestMissingLocalDir(t *testing.T) {
 	testNotFound(t, b, "a/b.json")
 	if ok, err := b.Exists(ctx, "a/b.json"); ok || err != nil {
 		t.Errorf("Exists = %v, %v; want false, nil", ok, err)
+	}
+	// A cancelled write does not create the directory.
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := b.WriteFile(cctx, "a/b.json", writeBytes([]byte("{}"))); !errors.Is(err, context.Canceled) {
+		t.Errorf("WriteFile(cancelled) error %v, want %v", err, context.Canceled)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("after a cancelled write, stat %s: %v; want it missing", dir, err)
 	}
 	if err := b.WriteFile(ctx, "a/b.json", writeBytes([]byte("{}"))); err != nil {
 		t.Fatalf("WriteFile: %v", err)
@@ -266,6 +298,23 @@ var atomicCases = []struct {
 			return errBoom
 		}
 	}, errBoom},
+	{"write error after a part", func(context.CancelFunc) func(io.Writer) error {
+		return func(w io.Writer) error {
+			if _, err := w.Write(bytes.Repeat([]byte("x"), PartSize+1)); err != nil {
+				return err
+			}
+			return errBoom
+		}
+	}, errBoom},
+	{"cancelled after a part", func(cancel context.CancelFunc) func(io.Writer) error {
+		return func(w io.Writer) error {
+			if _, err := w.Write(bytes.Repeat([]byte("x"), PartSize+1)); err != nil {
+				return err
+			}
+			cancel()
+			return nil
+		}
+	}, context.Canceled},
 	{"error before writing", func(context.CancelFunc) func(io.Writer) error {
 		return func(io.Writer) error { return errBoom }
 	}, errBoom},
@@ -275,8 +324,11 @@ var atomicCases = []struct {
 				return err
 			}
 			cancel()
-			_, err := w.Write([]byte("more"))
-			return err
+			// Writes fail once the context is cancelled.
+			if _, err := w.Write([]byte("more")); err != nil {
+				return err
+			}
+			return errors.New("a Write after cancel succeeded")
 		}
 	}, context.Canceled},
 	{"cancelled before writing", func(cancel context.CancelFunc) func(io.Writer) error {
@@ -315,13 +367,12 @@ func TestWriteAtomic(t *testing.T) {
 	for _, o := range openers {
 		for _, tt := range atomicCases {
 			t.Run(o.name+"/"+tt.name, func(t *testing.T) {
-				spec := o.spec(t)
-				key := testWriteAtomic(t, mustOpen(t, spec), tt.write, tt.want)
-				if o.name == "mem" {
+				b, dir := o.open(t)
+				key := testWriteAtomic(t, b, tt.write, tt.want)
+				if dir == "" {
 					return
 				}
 				// No temporary files are left.
-				dir := strings.TrimPrefix(spec, "file://")
 				if diff := cmp.Diff([]string{key}, listFiles(t, dir)); diff != "" {
 					t.Errorf("files (-want +got):\n%s", diff)
 				}
@@ -345,4 +396,88 @@ func TestMemShared(t *testing.T) {
 	if ok, _ := mustOpen(t, "mem://").Exists(ctx, "k"); ok {
 		t.Error("mem:// shares contents; want a fresh bucket")
 	}
+}
+
+// TestErrorNamesObjectOnce checks that the store's errors name the object
+// once, so that neither the store's layers nor the OS's path repeat it.
+func TestErrorNamesObjectOnce(t *testing.T) {
+	ctx := context.Background()
+	check := func(t *testing.T, what string, err error, url string) {
+		t.Helper()
+		if err == nil {
+			t.Errorf("%s: no error", what)
+		} else if n := strings.Count(err.Error(), url); n != 1 {
+			t.Errorf("%s: error %q names %s %d times, want once", what, err, url, n)
+		}
+	}
+	for _, o := range openers {
+		t.Run(o.name, func(t *testing.T) {
+			b, _ := o.open(t)
+			const key = "v4/2019/12/transfers.parquet"
+			url := b.URL(key)
+			_, err := b.NewReader(ctx, key)
+			check(t, "NewReader(missing)", err, url)
+			_, err = b.Size(ctx, key)
+			check(t, "Size(missing)", err, url)
+			check(t, "WriteFile(failing)", b.WriteFile(ctx, key, func(io.Writer) error { return errBoom }), url)
+			cctx, cancel := context.WithCancel(ctx)
+			cancel()
+			check(t, "WriteFile(cancelled)", b.WriteFile(cctx, key, writeBytes([]byte("x"))), url)
+		})
+	}
+	// OS errors name the file too: a file where a directory must go, or
+	// a directory where the file must go.
+	b, _ := localOpeners[0].open(t)
+	if err := b.WriteFile(ctx, "v4", writeBytes([]byte("x"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.WriteFile(ctx, "dir/sub/x", writeBytes([]byte("x"))); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"v4/2019/12/transfers.parquet", "v4/x", "dir/sub"} {
+		check(t, "WriteFile("+key+")", b.WriteFile(ctx, key, writeBytes([]byte("x"))), b.URL(key))
+	}
+	// Neither a directory nor a path through a file is an object.
+	for _, key := range []string{"dir/sub", "v4/x"} {
+		_, err := b.NewReader(ctx, key)
+		if !errors.Is(err, ErrNotFound) {
+			t.Errorf("NewReader(%q) error %v, want ErrNotFound", key, err)
+		}
+		check(t, "NewReader("+key+")", err, b.URL(key))
+		_, err = b.Size(ctx, key)
+		if !errors.Is(err, ErrNotFound) {
+			t.Errorf("Size(%q) error %v, want ErrNotFound", key, err)
+		}
+		if ok, err := b.Exists(ctx, key); ok || err != nil {
+			t.Errorf("Exists(%q) = %v, %v; want false, nil", key, ok, err)
+		}
+		if err := b.Delete(ctx, key); err != nil {
+			t.Errorf("Delete(%q): %v", key, err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(filepath.Dir(b.URL("dir/sub/x")), "empty"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Delete(ctx, "dir/sub/empty"); err != nil {
+		t.Errorf("Delete(directory): %v", err)
+	}
+	if _, err := os.Stat(b.URL("dir/sub/empty")); err != nil {
+		t.Errorf("Delete of a key that is a directory removed it: %v", err)
+	}
+	// A name the file system refuses: the error names neither the file
+	// twice nor the temporary file.
+	long := "long/" + strings.Repeat("n", 300)
+	err := b.WriteFile(ctx, long, writeBytes([]byte("x")))
+	check(t, "WriteFile(long)", err, b.URL(long))
+	if err != nil && strings.Contains(err.Error(), ".tmp") {
+		t.Errorf("WriteFile(long) error %q names the temporary file", err)
+	}
+	t.Logf("a long name: %v", err)
+	_, err = b.Size(ctx, long) // its directory exists now
+	check(t, "Size(long)", err, b.URL(long))
+	_, err = b.NewReader(ctx, long)
+	check(t, "NewReader(long)", err, b.URL(long))
+	t.Logf("a long name: %v", err)
+	t.Logf("a file in the way: %v", b.WriteFile(ctx, "v4/x", writeBytes([]byte("x"))))
+	t.Logf("a directory in the way: %v", b.WriteFile(ctx, "dir/sub", writeBytes([]byte("x"))))
 }

@@ -7,7 +7,6 @@ import (
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
-	"gocloud.dev/gcerrors"
 )
 
 // ErrNotFound is wrapped by errors for objects (or buckets) that do not exist.
@@ -53,17 +52,11 @@ func wrapErr(op, url string, err error) error {
 	if reason, ok := accessDenied(err); ok {
 		return fmt.Errorf("%s %s: %w: %s", op, url, ErrAccessDenied, reason)
 	}
-	// Drop gocloud's "blob (key ...) (code=Unknown)" layer: the SDK's own
-	// error says what failed.
-	var oe *smithy.OperationError
-	if errors.As(err, &oe) {
-		err = oe
-	}
 	return fmt.Errorf("%s %s: %w", op, url, err)
 }
 
 // wrongRegion reports whether S3 redirected the request to the bucket's own
-// region (gocloud calls that NotFound).
+// region.
 func wrongRegion(err error) bool {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
@@ -81,7 +74,11 @@ func isNoSuchBucket(err error) bool {
 	return errors.As(err, &ae) && ae.ErrorCode() == "NoSuchBucket"
 }
 
+// isNotFound reports whether err means a missing object or bucket.
 func isNotFound(err error) bool {
+	if errors.Is(err, ErrNotFound) {
+		return true
+	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		switch ae.ErrorCode() {
@@ -89,7 +86,7 @@ func isNotFound(err error) bool {
 			return true
 		}
 	}
-	return gcerrors.Code(err) == gcerrors.NotFound
+	return false
 }
 
 // accessDenied reports whether err is a refusal for lack of rights, and the
@@ -107,9 +104,6 @@ func accessDenied(err error) (string, bool) {
 		if c := re.HTTPStatusCode(); c == http.StatusUnauthorized || c == http.StatusForbidden {
 			return fmt.Sprintf("HTTP %d %s", c, http.StatusText(c)), true
 		}
-	}
-	if gcerrors.Code(err) == gcerrors.PermissionDenied {
-		return "permission denied", true
 	}
 	return "", false
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -9,8 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"gocloud.dev/blob"
-	"gocloud.dev/blob/s3blob"
 )
 
 // Retry defaults for S3 requests.
@@ -21,18 +20,25 @@ const (
 	// config names one, so that a local S3-compatible endpoint works.
 	DefaultRegion = "us-east-1"
 
-	// PartSize is the size of the parts of multipart uploads; objects
-	// larger than that are uploaded in parts.
+	// PartSize is the size of the parts of multipart uploads; objects of
+	// that size or more are uploaded in parts.
 	PartSize = 8 << 20
 	// abortTimeout bounds aborting a failed or cancelled multipart upload,
 	// which runs even though the write's context is done.
 	abortTimeout = 30 * time.Second
 )
 
+// s3Backend is an S3 bucket, read with the S3 client and written with the
+// SDK's upload manager.
+type s3Backend struct {
+	bucket string
+	client *s3.Client
+	tm     *transfermanager.Client
+}
+
 // openS3 opens bucket name with the AWS SDK's default credential and region
 // chain.
-// It also returns the function that makes the bucket's upload managers.
-func openS3(ctx context.Context, name string, opts Options) (*blob.Bucket, func() *transfermanager.Client, error) {
+func openS3(ctx context.Context, name string, opts Options) (*s3Backend, error) {
 	attempts := opts.MaxAttempts
 	if attempts <= 0 {
 		attempts = DefaultMaxAttempts
@@ -50,12 +56,11 @@ func openS3(ctx context.Context, name string, opts Options) (*blob.Bucket, func(
 		}),
 	)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if cfg.Region == "" {
 		cfg.Region = DefaultRegion
 	}
-	var bopts s3blob.Options
 	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		if opts.EndpointURL != "" {
 			o.BaseEndpoint = aws.String(opts.EndpointURL)
@@ -66,22 +71,63 @@ func openS3(ctx context.Context, name string, opts Options) (*blob.Bucket, func(
 			o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 		}
 	})
-	if opts.EndpointURL != "" {
-		bopts.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
-	}
-	newTM := func() *transfermanager.Client {
-		return transfermanager.New(client, func(o *transfermanager.Options) {
-			o.PartSizeBytes = PartSize
-			o.MultipartUploadThreshold = PartSize
-			o.FailTimeout = abortTimeout
-			if bopts.RequestChecksumCalculation != 0 {
-				o.RequestChecksumCalculation = bopts.RequestChecksumCalculation
-			}
-		})
-	}
-	bb, err := s3blob.OpenBucket(ctx, client, name, &bopts)
+	tm := transfermanager.New(client, func(o *transfermanager.Options) {
+		o.PartSizeBytes = PartSize
+		o.MultipartUploadThreshold = PartSize
+		o.FailTimeout = abortTimeout
+		if opts.EndpointURL != "" {
+			// The upload manager's own setting overrides the client's.
+			o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+		}
+	})
+	return &s3Backend{bucket: name, client: client, tm: tm}, nil
+}
+
+func (s *s3Backend) newReader(ctx context.Context, key string) (io.ReadCloser, error) {
+	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &s.bucket, Key: &key})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return bb, newTM, nil
+	return out.Body, nil
+}
+
+func (s *s3Backend) size(ctx context.Context, key string) (int64, error) {
+	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.bucket, Key: &key})
+	if err != nil {
+		return 0, err
+	}
+	return aws.ToInt64(out.ContentLength), nil
+}
+
+// write streams what write writes to the upload manager through a pipe. A
+// write error reaches the upload manager as a read error, on which it sends
+// nothing (an object under PartSize is sent whole once its body ends) or
+// aborts the multipart upload.
+func (s *s3Backend) write(ctx context.Context, key, contentType string, write func(io.Writer) error) error {
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.tm.UploadObject(ctx, &transfermanager.UploadObjectInput{
+			Bucket:      &s.bucket,
+			Key:         &key,
+			Body:        pr,
+			ContentType: &contentType,
+		})
+		if err != nil {
+			pr.CloseWithError(err) // so that writes fail once the upload has
+		}
+		done <- err
+	}()
+	if err := write(pw); err != nil {
+		pw.CloseWithError(err)
+		<-done
+		return err
+	}
+	pw.Close()
+	return <-done
+}
+
+func (s *s3Backend) delete(ctx context.Context, key string) error {
+	_, err := s.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &s.bucket, Key: &key})
+	return err
 }

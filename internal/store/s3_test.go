@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -76,6 +75,15 @@ func TestS3RoundTrip(t *testing.T) {
 				t.Errorf("URL = %q, want %q", got, want)
 			}
 			testNotFound(t, b, "v2/messages/2019/12/missing.csv.gz")
+
+			// The object's content type follows its extension.
+			head, err := srv.Client().HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String(full)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := aws.ToString(head.ContentType); got != "application/json" {
+				t.Errorf("content type %q, want application/json", got)
+			}
 		})
 	}
 }
@@ -133,23 +141,12 @@ func TestS3Multipart(t *testing.T) {
 	if ok, err := b.Exists(ctx, "v4/failed.parquet"); ok || err != nil {
 		t.Errorf("Exists after failed write = %v, %v; want false, nil", ok, err)
 	}
-	ups, err := srv.Client().ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(testBucket)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ups.Uploads) != 0 {
-		t.Errorf("%d multipart uploads left unfinished, want 0", len(ups.Uploads))
-	}
+	checkNoUploads(t, srv)
 }
 
-func TestS3WriteAtomic(t *testing.T) {
-	srv := startS3(t)
-	for i, tt := range atomicCases {
-		t.Run(tt.name, func(t *testing.T) {
-			b := openS3Test(t, fmt.Sprintf("%s/atomic%d", testBucket, i), Options{EndpointURL: srv.URL})
-			testWriteAtomic(t, b, tt.write, tt.want)
-		})
-	}
+// checkNoUploads fails t if srv has unfinished multipart uploads.
+func checkNoUploads(t *testing.T, srv *s3test.Server) {
+	t.Helper()
 	ups, err := srv.Client().ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(testBucket)})
 	if err != nil {
 		t.Fatal(err)
@@ -167,7 +164,18 @@ func TestS3WrongCredentials(t *testing.T) {
 	_, rerr := b.NewReader(ctx, "k")
 	_, serr := b.Size(ctx, "k")
 	werr := b.WriteFile(ctx, "k", writeBytes([]byte("x")))
-	for _, err := range []error{rerr, serr, werr} {
+	// A multipart upload that S3 refuses while the caller still writes.
+	done := make(chan error, 1)
+	go func() {
+		done <- b.WriteFile(ctx, "k", writeBytes(make([]byte, 3*PartSize)))
+	}()
+	var merr error
+	select {
+	case merr = <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("a refused multipart upload still blocks its writer after a minute")
+	}
+	for _, err := range []error{rerr, serr, werr, merr} {
 		if !errors.Is(err, ErrAccessDenied) || !strings.Contains(err.Error(), "s3://"+testBucket+"/k") {
 			t.Errorf("error %v, want ErrAccessDenied naming s3://%s/k", err, testBucket)
 		}
@@ -263,5 +271,32 @@ func TestS3WrongRegion(t *testing.T) {
 		if err == nil || errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "set AWS_REGION") {
 			t.Errorf("error %v, want a wrong-region error", err)
 		}
+	}
+}
+
+// TestS3PathStyle checks that an S3_ENDPOINT_URL is addressed path-style,
+// as S3-compatible servers need: the bucket in the path, not the host name.
+func TestS3PathStyle(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "k")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "s")
+	t.Setenv("AWS_REGION", "us-east-1")
+	paths := make(chan string, 10)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		paths <- r.Host + " " + r.URL.Path
+		w.WriteHeader(http.StatusNotFound)
+	}))
+	defer srv.Close()
+	endpoint := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+	b := openS3Test(t, testBucket+"/pre", fastRetries(endpoint, 1))
+	if _, err := b.Size(context.Background(), "k"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Size error %v, want ErrNotFound", err)
+	}
+	select {
+	case got := <-paths:
+		if want := strings.TrimPrefix(endpoint, "http://") + " /" + testBucket + "/pre/k"; got != want {
+			t.Errorf("request to %q, want %q", got, want)
+		}
+	default:
+		t.Error("no request reached the endpoint")
 	}
 }

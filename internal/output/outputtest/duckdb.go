@@ -10,18 +10,20 @@ import (
 	"testing"
 )
 
-// PQDumpEnv names the environment variable holding the path of the pqdump
-// binary (built from shared/tools/pqdump), which reads Parquet with DuckDB.
-const PQDumpEnv = "GP2GP_PQDUMP"
+// PQCheckEnv names the environment variable holding the path of the pqcheck
+// binary, which reads Parquet with DuckDB: tools/pqcheck, a module of its
+// own (DuckDB needs cgo), built by scripts/build-pqcheck.sh.
+const PQCheckEnv = "GP2GP_PQCHECK"
 
 // Dump is what DuckDB reads from a Parquet file.
 type Dump struct {
 	// Schema is each column's [name, DuckDB type], in file order.
 	Schema [][2]string
-	// Parquet is each column's Parquet repetition and types as pqdump
-	// prints them (e.g. "OPTIONAL BYTE_ARRAY UTF8 StringType()"), in file
-	// order.
-	Parquet []string
+	// Parquet is each column's elements of the Parquet schema, as DuckDB's
+	// parquet_schema() reports them, in file order: the column's own
+	// first, then its descendants depth first (a list's repeated group and
+	// element).
+	Parquet [][]ParquetField
 	// Columns holds each column's values: nil, string, json.Number or []any.
 	// Timestamps are zone-less UTC ISO strings with 6 fractional digits.
 	Columns map[string][]any
@@ -29,16 +31,27 @@ type Dump struct {
 	Rows int
 }
 
-// PQDumpBinary returns the pqdump binary named by $GP2GP_PQDUMP. When it is
-// unset it skips the test, or fails it when $CI is "true": CI must run the
-// DuckDB checks.
-func PQDumpBinary(t testing.TB) string {
+// ParquetField is an element of a Parquet schema; "" stands for unset.
+type ParquetField struct {
+	Name          string `json:"name"`
+	Repetition    string `json:"repetition"` // "OPTIONAL", "REQUIRED" or "REPEATED"
+	Type          string `json:"type"`       // physical type, e.g. "BYTE_ARRAY"; "" for a group
+	ConvertedType string `json:"converted_type"`
+	LogicalType   string `json:"logical_type"`
+}
+
+// pqcheckBinary returns the pqcheck binary named by $GP2GP_PQCHECK. When it
+// is unset it skips the test, or fails it when $CI is "true": CI must run
+// the DuckDB checks.
+func pqcheckBinary(t testing.TB) string {
 	t.Helper()
-	bin := os.Getenv(PQDumpEnv)
+	bin := os.Getenv(PQCheckEnv)
 	if bin != "" {
 		return bin
 	}
-	msg := PQDumpEnv + " is unset; build it with `cd shared/tools/pqdump && go build -o /tmp/pqdump .` and set " + PQDumpEnv + "=/tmp/pqdump"
+	msg := PQCheckEnv + " is unset, so DuckDB does not check the Parquet: build the checker (cgo: needs gcc) " +
+		"with `scripts/build-pqcheck.sh .tools/pqcheck` (or `make pqcheck`) at the repository's root " +
+		"and set " + PQCheckEnv + "=\"$PWD/.tools/pqcheck\""
 	if os.Getenv("CI") == "true" {
 		t.Fatal(msg)
 	}
@@ -46,42 +59,48 @@ func PQDumpBinary(t testing.TB) string {
 	return ""
 }
 
-// ReadDump reads the Parquet file at path with DuckDB through pqdump; see
-// PQDumpBinary for when it skips or fails the test.
+// ReadDump reads the Parquet file at path with DuckDB through pqcheck. When
+// $GP2GP_PQCHECK is unset it skips the test, or fails it when $CI is
+// "true"; callers run it in a subtest of its own, so that only the DuckDB
+// check skips.
 func ReadDump(t testing.TB, path string) Dump {
 	t.Helper()
-	bin := PQDumpBinary(t)
+	bin := pqcheckBinary(t)
 	var stdout, stderr bytes.Buffer
 	cmd := exec.Command(bin, path)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("pqdump %s: %v: %s", path, err, stderr.Bytes())
+		t.Fatalf("pqcheck %s: %v: %s", path, err, stderr.Bytes())
 	}
 	var raw struct {
-		Schema  [][3]string      `json:"schema"`
-		Columns map[string][]any `json:"columns"`
-		Rows    int              `json:"rows"`
+		Rows    *int `json:"rows"`
+		Columns []struct {
+			Name    string         `json:"name"`
+			Type    string         `json:"type"`
+			Parquet []ParquetField `json:"parquet"`
+			Values  []any          `json:"values"`
+		} `json:"columns"`
 	}
 	dec := json.NewDecoder(&stdout)
 	dec.UseNumber() // keep uint64 and int64 exact
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(&raw); err != nil {
-		t.Fatalf("pqdump %s: decode output: %v", path, err)
+		t.Fatalf("pqcheck %s: decode output: %v", path, err)
 	}
-	d := Dump{Columns: raw.Columns, Rows: raw.Rows}
-	if d.Columns == nil {
-		d.Columns = map[string][]any{}
+	if raw.Rows == nil {
+		t.Fatalf("pqcheck %s: no row count in %s", path, stdout.Bytes())
 	}
-	for _, c := range raw.Schema {
-		d.Schema = append(d.Schema, [2]string{c[0], c[1]})
-		d.Parquet = append(d.Parquet, c[2])
+	d := Dump{Columns: map[string][]any{}, Rows: *raw.Rows}
+	for _, c := range raw.Columns {
+		if len(c.Parquet) == 0 || c.Parquet[0].Name != c.Name {
+			t.Fatalf("pqcheck %s: column %s has Parquet schema elements %+v", path, c.Name, c.Parquet)
+		}
+		if len(c.Values) != d.Rows {
+			t.Fatalf("pqcheck %s: column %s has %d values, rows %d", path, c.Name, len(c.Values), d.Rows)
+		}
+		d.Schema = append(d.Schema, [2]string{c.Name, c.Type})
+		d.Parquet = append(d.Parquet, c.Parquet)
+		d.Columns[c.Name] = c.Values
 	}
 	return d
-}
-
-// PQDump reads the Parquet file at path with DuckDB and returns its columns'
-// [name, DuckDB type] pairs and values as Dump describes them.
-func PQDump(t testing.TB, path string) (schema [][2]string, columns map[string][]any) {
-	t.Helper()
-	d := ReadDump(t, path)
-	return d.Schema, d.Columns
 }

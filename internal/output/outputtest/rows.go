@@ -38,9 +38,10 @@ func ReadRows(t testing.TB, path string) []Row {
 	return rows
 }
 
-// Columns turns rows into the form pqdump prints and the golden cases'
-// transfers.json holds: {column: [values]}, numbers as json.Number,
-// timestamps as zone-less ISO strings with 6 fractional digits.
+// Columns turns rows into the form ReadDump returns and the golden cases'
+// transfers.json holds: {column: [values]}, every column present even when
+// there are no rows, numbers as json.Number, timestamps as zone-less ISO
+// strings with 6 fractional digits.
 func Columns(rows []Row) map[string][]any {
 	str := func(s *string) any {
 		if s == nil {
@@ -66,6 +67,9 @@ func Columns(rows []Row) map[string][]any {
 		return time.UnixMicro(*us).UTC().Format("2006-01-02T15:04:05.000000")
 	}
 	cols := map[string][]any{}
+	for _, f := range parquet.SchemaOf(Row{}).Fields() {
+		cols[f.Name()] = []any{}
+	}
 	add := func(name string, v any) { cols[name] = append(cols[name], v) }
 	for _, r := range rows {
 		add("conversation_id", str(r.ConversationID))

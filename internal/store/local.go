@@ -1,0 +1,158 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// dirBackend keeps key "a/b" as the file root/a/b. The directory need not
+// exist until the first write.
+type dirBackend struct {
+	root string
+}
+
+func (d dirBackend) path(key string) string {
+	return filepath.Join(d.root, filepath.FromSlash(key))
+}
+
+// localErr maps a missing file (or a missing directory on its path) to
+// ErrNotFound, and drops the path of a *fs.PathError about p, which the
+// store's error names already.
+func localErr(err error, p string) error {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return ErrNotFound
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == p {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
+}
+
+func (d dirBackend) newReader(_ context.Context, key string) (io.ReadCloser, error) {
+	p := d.path(key)
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, localErr(err, p)
+	}
+	info, err := f.Stat()
+	if err == nil && !info.Mode().IsRegular() {
+		err = ErrNotFound // a directory is not an object
+	}
+	if err != nil {
+		f.Close()
+		return nil, localErr(err, p)
+	}
+	return fileReader{f, p}, nil
+}
+
+// fileReader drops the file's path from its errors.
+type fileReader struct {
+	f *os.File
+	p string
+}
+
+func (r fileReader) Read(b []byte) (int, error) {
+	n, err := r.f.Read(b)
+	if err != nil && err != io.EOF {
+		err = localErr(err, r.p)
+	}
+	return n, err
+}
+
+func (r fileReader) Close() error { return localErr(r.f.Close(), r.p) }
+
+func (d dirBackend) size(_ context.Context, key string) (int64, error) {
+	p := d.path(key)
+	info, err := os.Stat(p)
+	if err != nil {
+		return 0, localErr(err, p)
+	}
+	if !info.Mode().IsRegular() {
+		return 0, ErrNotFound
+	}
+	return info.Size(), nil
+}
+
+// write writes a temporary file beside the target, syncs it and renames it
+// into place.
+func (d dirBackend) write(_ context.Context, key, _ string, write func(io.Writer) error) (err error) {
+	p := d.path(key)
+	dir := filepath.Dir(p)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err // names the directory it could not make
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(p)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("create temporary file: %w", bareErr(err))
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err := write(f); err != nil {
+		return err
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return fmt.Errorf("temporary file: %w", bareErr(err))
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("temporary file: %w", bareErr(err))
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("temporary file: %w", bareErr(err))
+	}
+	if err := os.Rename(f.Name(), p); err != nil {
+		return fmt.Errorf("rename temporary file: %w", bareErr(err))
+	}
+	return syncDir(dir)
+}
+
+// bareErr drops the paths from an *fs.PathError or *os.LinkError.
+func bareErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}
+
+// syncDir flushes a directory's entries (a just renamed file) to disk.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	if errors.Is(err, os.ErrInvalid) {
+		return nil // a file system that cannot sync directories
+	}
+	return err // names the directory
+}
+
+func (d dirBackend) delete(_ context.Context, key string) error {
+	p := d.path(key)
+	info, err := os.Lstat(p)
+	if err != nil {
+		return localErr(err, p)
+	}
+	if info.IsDir() {
+		return nil // not an object
+	}
+	return localErr(os.Remove(p), p)
+}
