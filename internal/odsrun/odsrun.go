@@ -228,8 +228,8 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 // writeOutput writes the metadata as application/json with the user
 // metadata of SPEC §9.5.
 func writeOutput(ctx context.Context, b *store.Bucket, key string, body []byte, meta map[string]string) error {
-	_ = meta // TODO: store options after the store's rewrite lands
-	return b.WriteFile(ctx, key, func(w io.Writer) error {
+	opts := store.WriteOptions{ContentType: "application/json", Metadata: meta}
+	return b.WriteFileWith(ctx, key, opts, func(w io.Writer) error {
 		_, err := w.Write(body)
 		return err
 	})

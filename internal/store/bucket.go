@@ -47,8 +47,8 @@ type backend interface {
 	newReader(ctx context.Context, key string) (io.ReadCloser, error)
 	size(ctx context.Context, key string) (int64, error)
 	// write stores what write writes at key if, and only if, write returns
-	// nil; contentType is the object's MIME type.
-	write(ctx context.Context, key, contentType string, write func(io.Writer) error) error
+	// nil, with the attributes in opts (its ContentType set).
+	write(ctx context.Context, key string, opts WriteOptions, write func(io.Writer) error) error
 	// delete removes the object at key; a missing one is not an error.
 	delete(ctx context.Context, key string) error
 }

@@ -481,3 +481,42 @@ func TestErrorNamesObjectOnce(t *testing.T) {
 	t.Logf("a file in the way: %v", b.WriteFile(ctx, "v4/x", writeBytes([]byte("x"))))
 	t.Logf("a directory in the way: %v", b.WriteFile(ctx, "dir/sub", writeBytes([]byte("x"))))
 }
+
+// TestWriteFileWith: every kind of bucket stores the bytes written with
+// options, atomically as WriteFile does; local and memory buckets ignore
+// the attributes (S3's are checked in TestS3WriteOptions).
+func TestWriteFileWith(t *testing.T) {
+	for _, o := range openers {
+		t.Run(o.name, func(t *testing.T) {
+			b, _ := o.open(t)
+			ctx := context.Background()
+			opts := WriteOptions{ContentType: "application/json", Metadata: map[string]string{"build-tag": "x"}}
+			if err := b.WriteFileWith(ctx, "v2/2020/1/m.json", opts, writeBytes([]byte(`{"a": 1}`))); err != nil {
+				t.Fatal(err)
+			}
+			r, err := b.NewReader(ctx, "v2/2020/1/m.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := io.ReadAll(r)
+			r.Close()
+			if string(got) != `{"a": 1}` {
+				t.Errorf("read %q", got)
+			}
+			boom := errors.New("boom")
+			err = b.WriteFileWith(ctx, "v2/2020/1/m.json", opts, func(w io.Writer) error { w.Write([]byte("partial")); return boom })
+			if !errors.Is(err, boom) {
+				t.Fatalf("err %v, want boom", err)
+			}
+			r, err = b.NewReader(ctx, "v2/2020/1/m.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ = io.ReadAll(r)
+			r.Close()
+			if string(got) != `{"a": 1}` {
+				t.Errorf("after a failed write, read %q; want the earlier object", got)
+			}
+		})
+	}
+}

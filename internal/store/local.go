@@ -82,7 +82,7 @@ func (d dirBackend) size(_ context.Context, key string) (int64, error) {
 
 // write writes a temporary file beside the target, syncs it and renames it
 // into place.
-func (d dirBackend) write(_ context.Context, key, _ string, write func(io.Writer) error) (err error) {
+func (d dirBackend) write(_ context.Context, key string, _ WriteOptions, write func(io.Writer) error) (err error) {
 	p := d.path(key)
 	dir := filepath.Dir(p)
 	if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -58,7 +58,7 @@ func (m *memBackend) size(_ context.Context, key string) (int64, error) {
 	return int64(len(data)), err
 }
 
-func (m *memBackend) write(_ context.Context, key, _ string, write func(io.Writer) error) error {
+func (m *memBackend) write(_ context.Context, key string, _ WriteOptions, write func(io.Writer) error) error {
 	var buf bytes.Buffer
 	if err := write(&buf); err != nil {
 		return err

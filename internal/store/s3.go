@@ -103,7 +103,7 @@ func (s *s3Backend) size(ctx context.Context, key string) (int64, error) {
 // write error reaches the upload manager as a read error, on which it sends
 // nothing (an object under PartSize is sent whole once its body ends) or
 // aborts the multipart upload.
-func (s *s3Backend) write(ctx context.Context, key, contentType string, write func(io.Writer) error) error {
+func (s *s3Backend) write(ctx context.Context, key string, opts WriteOptions, write func(io.Writer) error) error {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
@@ -111,7 +111,8 @@ func (s *s3Backend) write(ctx context.Context, key, contentType string, write fu
 			Bucket:      &s.bucket,
 			Key:         &key,
 			Body:        pr,
-			ContentType: &contentType,
+			ContentType: &opts.ContentType,
+			Metadata:    opts.Metadata,
 		})
 		if err != nil {
 			pr.CloseWithError(err) // so that writes fail once the upload has

@@ -300,3 +300,44 @@ func TestS3PathStyle(t *testing.T) {
 		t.Error("no request reached the endpoint")
 	}
 }
+
+// TestS3WriteOptions: the content type and user metadata given reach S3,
+// for a single PUT and a multipart upload.
+func TestS3WriteOptions(t *testing.T) {
+	srv := startS3(t)
+	ctx := context.Background()
+	b := openS3Test(t, testBucket+"/opts", Options{EndpointURL: srv.URL})
+	meta := map[string]string{"date-anchor": "2020-01-30T18:44:49+00:00", "build-tag": "61ad1e1c"}
+	for _, tc := range []struct {
+		key  string
+		size int
+	}{{"small.json", 10}, {"big.json", PartSize + 1}} {
+		t.Run(tc.key, func(t *testing.T) {
+			opts := WriteOptions{ContentType: "application/json", Metadata: meta}
+			if err := b.WriteFileWith(ctx, tc.key, opts, writeBytes(bytes.Repeat([]byte("x"), tc.size))); err != nil {
+				t.Fatal(err)
+			}
+			head, err := srv.Client().HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String("opts/" + tc.key)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := aws.ToString(head.ContentType); got != "application/json" {
+				t.Errorf("content type %q", got)
+			}
+			if len(head.Metadata) != 2 || head.Metadata["date-anchor"] != meta["date-anchor"] || head.Metadata["build-tag"] != meta["build-tag"] {
+				t.Errorf("metadata %v, want %v", head.Metadata, meta)
+			}
+		})
+	}
+	// Without a content type, the key's extension gives it.
+	if err := b.WriteFileWith(ctx, "plain.csv", WriteOptions{}, writeBytes([]byte("a,b\n"))); err != nil {
+		t.Fatal(err)
+	}
+	head, err := srv.Client().HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: aws.String("opts/plain.csv")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(head.ContentType); !strings.HasPrefix(got, "text/csv") {
+		t.Errorf("content type %q, want text/csv", got)
+	}
+}

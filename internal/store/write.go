@@ -22,6 +22,22 @@ const writeBufSize = 256 << 10
 // or for objects of PartSize or more a multipart upload that is completed
 // only on success and aborted otherwise.
 func (b *Bucket) WriteFile(ctx context.Context, key string, write func(io.Writer) error) error {
+	return b.WriteFileWith(ctx, key, WriteOptions{}, write)
+}
+
+// WriteOptions are attributes of a written object. S3 stores them; a
+// local directory and a memory bucket keep the bytes only and ignore them.
+type WriteOptions struct {
+	// ContentType is the object's MIME type; empty means the type that
+	// the key's extension suggests.
+	ContentType string
+	// Metadata is the object's user metadata (on S3, x-amz-meta-* headers;
+	// keys are lower-cased by S3).
+	Metadata map[string]string
+}
+
+// WriteFileWith is WriteFile giving the object the attributes in opts.
+func (b *Bucket) WriteFileWith(ctx context.Context, key string, opts WriteOptions, write func(io.Writer) error) error {
 	url := b.URL(key)
 	k, err := b.objectKey(key)
 	if err != nil {
@@ -30,7 +46,10 @@ func (b *Bucket) WriteFile(ctx context.Context, key string, write func(io.Writer
 	if err := ctx.Err(); err != nil {
 		return wrapErr("write", url, err)
 	}
-	err = b.be.write(ctx, k, contentType(k), func(w io.Writer) error {
+	if opts.ContentType == "" {
+		opts.ContentType = contentType(k)
+	}
+	err = b.be.write(ctx, k, opts, func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, writeBufSize)
 		if err := write(ctxWriter{ctx, bw}); err != nil {
 			return err
