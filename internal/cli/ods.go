@@ -200,12 +200,10 @@ func logProgress(log *slog.Logger, every time.Duration) func(odsrun.Progress) {
 	return func(p odsrun.Progress) {
 		mu.Lock()
 		defer mu.Unlock()
-		if !p.Final && time.Since(last) < every {
-			return
+		if (!p.Final && time.Since(last) < every) || (p.Total == 0 && !p.Final) {
+			return // too soon, or nothing to say yet
 		}
 		last = time.Now()
-		if p.Total > 0 || p.Final {
-			log.Info("progress", "phase", p.Phase, "done", p.Done, "total", p.Total)
-		}
+		log.Info("progress", "phase", p.Phase, "done", p.Done, "total", p.Total)
 	}
 }
