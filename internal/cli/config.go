@@ -23,7 +23,7 @@ type setting struct {
 	set              bool // given as a flag or in the environment
 }
 
-// settings binds the run's configuration (SPEC §3) to flags and variables.
+// settings binds the run's configuration (docs/inputs.md) to flags and variables.
 type settings struct {
 	spine, org, out, anchor, cutoff, endpoint, maxRejected *setting
 	all                                                    []*setting
@@ -159,7 +159,7 @@ var anchorLayouts = []string{
 }
 
 // parseAnchor parses DATE_ANCHOR, keeping the offset as written (its year
-// and month are read as written, SPEC §3).
+// and month are read as written, docs/inputs.md).
 func parseAnchor(s string) (time.Time, error) {
 	v := strings.TrimSpace(s)
 	if len(v) > 10 && v[10] == ' ' {
