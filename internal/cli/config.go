@@ -4,11 +4,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/nhsdigital/gp2gp/internal/pipeline"
+	"github.com/nhsdigital/gp2gp/internal/store"
 )
 
 // setting is one configuration value: a flag that defaults to an
@@ -16,11 +18,12 @@ import (
 type setting struct {
 	flag, env, usage string
 	required         bool
+	bucket           bool // a bucket spec (see store.ParseSpec)
 	value            string
 	set              bool // given as a flag or in the environment
 }
 
-// settings binds the run's configuration (SPEC §3) to flags and variables.
+// settings binds the run's configuration (docs/inputs.md) to flags and variables.
 type settings struct {
 	spine, org, out, anchor, cutoff, endpoint, maxRejected *setting
 	all                                                    []*setting
@@ -36,6 +39,7 @@ func newSettings() *settings {
 	s.spine = add("spine-bucket", "INPUT_SPINE_DATA_BUCKET", "bucket the Spine logs are read from", true)
 	s.org = add("organisation-bucket", "ORGANISATION_METADATA_BUCKET", "bucket the organisation metadata is read from", true)
 	s.out = add("output-bucket", "OUTPUT_TRANSFER_DATA_BUCKET", "bucket the outputs are written to", true)
+	s.spine.bucket, s.org.bucket, s.out.bucket = true, true, true
 	s.anchor = add("date-anchor", "DATE_ANCHOR", `ISO-8601 datetime meaning "now"; the metric month is the month before its month`, true)
 	s.cutoff = add("cutoff-days", "CONVERSATION_CUTOFF_DAYS", "drop messages more than this many whole days after a conversation's first; 0 or unset: no cutoff", false)
 	s.endpoint = add("s3-endpoint-url", "S3_ENDPOINT_URL", "S3 endpoint for S3-compatible stores (path-style addressing)", false)
@@ -82,6 +86,11 @@ func (s *settings) config() (pipeline.Config, error) {
 	default:
 		return cfg, usagef("%s are not set", strings.Join(missing, ", "))
 	}
+	for _, st := range s.all {
+		if err := checkBucket(st); err != nil {
+			return cfg, err
+		}
+	}
 	cfg.SpineBucket, cfg.OrganisationBucket, cfg.OutputBucket = s.spine.value, s.org.value, s.out.value
 	cfg.S3Endpoint = s.endpoint.value
 	// An optional anchor (explain --input) may be unset: a zero Anchor.
@@ -112,6 +121,27 @@ func (s *settings) config() (pipeline.Config, error) {
 	return cfg, nil
 }
 
+// checkBucket checks a bucket setting, if set: its syntax, and that a
+// value read as an S3 bucket name does not also name a local directory,
+// which is more likely what was meant.
+func checkBucket(st *setting) error {
+	v := st.value
+	if !st.bucket || strings.TrimSpace(v) == "" {
+		return nil
+	}
+	loc, err := store.ParseSpec(v)
+	if err != nil {
+		return usagef("%s: %v", st.name(), err)
+	}
+	if loc.Kind == store.KindS3 && !strings.HasPrefix(v, "s3://") {
+		if info, err := os.Stat(v); err == nil && info.IsDir() {
+			return usagef("%s %s is an S3 bucket name/prefix, but a local directory of that name exists: for the directory write ./%s, for the bucket s3://%s",
+				st.name(), v, v, v)
+		}
+	}
+	return nil
+}
+
 // maxCutoffDays bounds CONVERSATION_CUTOFF_DAYS (a century), far below
 // where days in microseconds would overflow.
 const maxCutoffDays = 36500
@@ -129,7 +159,7 @@ var anchorLayouts = []string{
 }
 
 // parseAnchor parses DATE_ANCHOR, keeping the offset as written (its year
-// and month are read as written, SPEC §3).
+// and month are read as written, docs/inputs.md).
 func parseAnchor(s string) (time.Time, error) {
 	v := strings.TrimSpace(s)
 	if len(v) > 10 && v[10] == ' ' {

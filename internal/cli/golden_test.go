@@ -16,7 +16,7 @@ import (
 )
 
 // TestGolden runs every golden case end to end through Main, configured only
-// by the environment variables of SPEC §3, and compares the outputs with what
+// by the environment variables of docs/inputs.md, and compares the outputs with what
 // the reference produced.
 func TestGolden(t *testing.T) {
 	for _, gc := range golden.Cases(t, golden.Monthly) {

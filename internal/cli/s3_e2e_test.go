@@ -47,7 +47,7 @@ type s3Result struct {
 }
 
 // TestS3E2E runs the gp2gp binary as a scheduler starts the container:
-// configured only by the SPEC §3 environment variables and the AWS
+// configured only by the docs/inputs.md environment variables and the AWS
 // credential variables, against a real S3 server (versitygw). It runs every
 // golden case through S3 and checks the failure behaviour: missing inputs,
 // wrong credentials, transient 5xx responses and an unreachable endpoint.
@@ -143,7 +143,7 @@ func TestS3E2E(t *testing.T) {
 	})
 
 	t.Run("missing input", func(t *testing.T) {
-		// The seed case's keys (SPEC §3) for its anchor.
+		// The seed case's keys (docs/inputs.md) for its anchor.
 		anchor := seed.DateAnchor
 		tests := []struct {
 			input  string // which input the error must name
@@ -273,7 +273,7 @@ func bucketNames(tag string) (spine, org, out string) {
 	return "spine-" + tag, "org-" + tag, "out-" + tag
 }
 
-// runBinary runs "gp2gp run" with an environment made only of the SPEC §3
+// runBinary runs "gp2gp run" with an environment made only of the docs/inputs.md
 // variables and the AWS variables (credentials, region, and isolation from
 // the developer's own AWS config), as a scheduler starts the container.
 func runBinary(t *testing.T, bin string, srv *s3test.Server, r s3Run) s3Result {

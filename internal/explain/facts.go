@@ -2,7 +2,7 @@ package explain
 
 import "github.com/nhsdigital/gp2gp/internal/spine"
 
-// facts lists the derived facts of SPEC §4 in the specification's order.
+// facts lists the derived facts of docs/rules.md in the specification's order.
 func facts(f *spine.Facts) []Fact {
 	return []Fact{
 		{"integrated", f.Integrated, "an effective final ack exists and its error is none or 15"},

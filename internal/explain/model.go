@@ -58,7 +58,7 @@ type Error struct {
 	Meaning string `json:"meaning"`
 }
 
-// Pairing is one entry of the GUID → entry map (SPEC §4.4).
+// Pairing is one entry of the GUID → entry map (docs/rules.md §4).
 type Pairing struct {
 	GUID     string `json:"guid"`
 	Message  int    `json:"message"`
@@ -73,7 +73,7 @@ type Dropped struct {
 	Reason      string `json:"reason"`
 }
 
-// Roles are the entries by role (SPEC §4.5), as message numbers.
+// Roles are the entries by role (docs/rules.md §5), as message numbers.
 type Roles struct {
 	Request        int    `json:"request"`
 	RequestingASID string `json:"requestingAsid"`
@@ -83,12 +83,12 @@ type Roles struct {
 	Fragments      []int  `json:"copcFragments"`
 	Ignored        []int  `json:"ignored"`
 	// EffectiveEHR and EffectiveAck are the core EHR and its final ack that
-	// decide integration (SPEC §4.6); 0 when there is none.
+	// decide integration (docs/rules.md §6); 0 when there is none.
 	EffectiveEHR int `json:"effectiveCoreEhr"`
 	EffectiveAck int `json:"effectiveFinalAck"`
 }
 
-// Fact is one derived fact of SPEC §4.
+// Fact is one derived fact of docs/rules.md.
 type Fact struct {
 	Name    string `json:"name"`
 	Value   any    `json:"value"` // bool, or a list of error codes (null elements kept)

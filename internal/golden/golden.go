@@ -61,7 +61,7 @@ type Case struct {
 	dir string // "" when the case is not available here
 	raw json.RawMessage
 
-	// A monthly case's settings (SPEC's "monthly run").
+	// A monthly case's settings (docs/inputs.md).
 	DateAnchor     string `json:"date_anchor"`
 	CutoffDays     *int   `json:"cutoff_days"` // nil: no cutoff
 	MetricMonth    string `json:"metric_month"`

@@ -2,7 +2,7 @@ package metrics
 
 import "github.com/nhsdigital/gp2gp/internal/spine"
 
-// Band is an SLA band of an integrated transfer (SPEC §6).
+// Band is an SLA band of an integrated transfer (docs/outputs.md).
 type Band uint8
 
 const (

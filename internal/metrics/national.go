@@ -3,7 +3,7 @@ package metrics
 import "github.com/nhsdigital/gp2gp/internal/spine"
 
 // NationalMetrics is the content of nationalMetrics.json for one metric
-// month (SPEC §7). Percentages are over TransferCount, to two decimal
+// month (docs/outputs.md). Percentages are over TransferCount, to two decimal
 // places, and absent (null) when TransferCount is 0, as the reference's
 // calculate_percentage returned None for a zero total.
 type NationalMetrics struct {

@@ -7,7 +7,7 @@ import (
 	"io"
 )
 
-// Organisations is the organisation metadata (SPEC §8).
+// Organisations is the organisation metadata (docs/inputs.md).
 type Organisations struct {
 	GeneratedOn string // as written in the metadata; informational only
 	Practices   []Practice

@@ -7,7 +7,7 @@ import (
 )
 
 // PracticeMetrics is the content of practiceMetrics.json for one metric
-// month (SPEC §6), plus what the run summary reports about unknown ASIDs.
+// month (docs/outputs.md), plus what the run summary reports about unknown ASIDs.
 type PracticeMetrics struct {
 	Year, Month int
 	// Practices has one entry per practice of the metadata, in its order.

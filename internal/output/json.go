@@ -11,7 +11,7 @@ import (
 	"github.com/nhsdigital/gp2gp/internal/metrics"
 )
 
-// WritePracticeMetrics writes practiceMetrics.json (SPEC §6) byte for byte
+// WritePracticeMetrics writes practiceMetrics.json (docs/outputs.md) byte for byte
 // as the reference's json.dumps wrote it: one line, ", " and ": "
 // separators, non-ASCII escaped, floats with a decimal point, no trailing
 // newline.
@@ -59,7 +59,7 @@ func WritePracticeMetrics(w io.Writer, m metrics.PracticeMetrics, generatedOn ti
 	return e.writeTo(w, "practice metrics")
 }
 
-// WriteNationalMetrics writes nationalMetrics.json (SPEC §7) byte for byte
+// WriteNationalMetrics writes nationalMetrics.json (docs/outputs.md) byte for byte
 // as the reference wrote it (see WritePracticeMetrics).
 func WriteNationalMetrics(w io.Writer, m metrics.NationalMetrics, generatedOn time.Time) error {
 	var e pyJSON

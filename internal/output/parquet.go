@@ -33,7 +33,7 @@ var errClosed = errors.New("transfer writer is closed")
 // "schema", as pyarrow names it.
 var transferSchema = parquet.NewSchema("schema", parquet.SchemaOf(transferRow{}))
 
-// TransferWriter writes transfers as schema-v4 Parquet (SPEC §5), in order,
+// TransferWriter writes transfers as schema-v4 Parquet (docs/outputs.md), in order,
 // given in any number of calls of Write: the file's bytes do not depend on
 // how the transfers are split between calls. Nothing is complete until
 // Close returns nil.

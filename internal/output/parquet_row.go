@@ -2,7 +2,7 @@ package output
 
 import "github.com/nhsdigital/gp2gp/internal/spine"
 
-// transferRow is one row of transfers.parquet (SPEC §5, schema v4) as
+// transferRow is one row of transfers.parquet (docs/outputs.md, schema v4) as
 // parquet-go maps it: fields in column order, each a pointer or a list of
 // pointers so that every column and every list element is OPTIONAL, as the
 // reference wrote them.

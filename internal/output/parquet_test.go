@@ -678,7 +678,7 @@ func variedTransfers(n int) []spine.Transfer {
 	return ts
 }
 
-// wantRow is the row a transfer must become (SPEC §5): nulls where the
+// wantRow is the row a transfer must become (docs/outputs.md): nulls where the
 // transfer has no value, lists never null (empty when there are no codes),
 // an invalid error code a null element, the SLA in whole seconds.
 func wantRow(t spine.Transfer) readRow {

@@ -206,7 +206,7 @@ func reasons(s *Summary) []reasonRow {
 	return rows
 }
 
-// group is where a failure reason counts in the national metrics (SPEC §7).
+// group is where a failure reason counts in the national metrics (docs/outputs.md).
 func group(reason string) string {
 	switch reason {
 	case spine.ReasonIntegratedLate:

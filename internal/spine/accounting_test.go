@@ -8,7 +8,7 @@ import (
 )
 
 // checkAccounting asserts that every message of c has exactly one, correct
-// disposition and that the counts add up (SPEC §9: nothing silently lost).
+// disposition and that the counts add up (docs/rules.md, "Where every message ends up": nothing silently lost).
 func checkAccounting(t testing.TB, in []Message, opt Options, c *Classification) {
 	t.Helper()
 	n := len(in)

@@ -29,7 +29,7 @@ func (s Skip) String() string {
 	return "a transfer of the metric month"
 }
 
-// Roles are the entries of a conversation by role (SPEC §4.5).
+// Roles are the entries of a conversation by role (docs/rules.md §5).
 type Roles struct {
 	Request   Entry
 	CoreEHRs  []Entry
@@ -49,7 +49,7 @@ type Classification struct {
 	// Disposition[i] is where Messages[i] ended up.
 	Disposition []Disposition
 	Skip        Skip
-	// Entries is the pairing of SPEC §4.4 in map order; empty when skipped
+	// Entries is the pairing of docs/rules.md §4 in map order; empty when skipped
 	// for lack of a request started.
 	Entries []Entry
 	Roles   Roles
@@ -190,7 +190,7 @@ func (c *Classification) assignRoles(msgs []Message, backing []Entry, which []ui
 	}
 }
 
-// findEffectiveAck applies SPEC §4.6: the first ack of the core EHRs with no
+// findEffectiveAck applies docs/rules.md §6: the first ack of the core EHRs with no
 // error or error 15 wins; failing that, the first whose error is not 12.
 func (c *Classification) findEffectiveAck() {
 	pick := func(ok func(ErrorCode) bool) bool {

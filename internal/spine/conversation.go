@@ -9,7 +9,7 @@ type Conversation struct {
 }
 
 // Grouper groups messages by conversationID, remembering the order in which
-// each conversation was first seen (SPEC §4.1).
+// each conversation was first seen (docs/rules.md §1).
 type Grouper struct {
 	index map[string]int
 	convs []Conversation

@@ -1,7 +1,7 @@
 package spine
 
 // Facts are the derived facts of a conversation that the outcome rules
-// read (SPEC §4, "Derived facts").
+// read (docs/rules.md §8).
 type Facts struct {
 	// Integrated: an effective final ack exists and its error is none or 15.
 	Integrated bool

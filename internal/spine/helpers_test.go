@@ -91,7 +91,7 @@ func classify(t testing.TB, msgs []Message, opt Options) *Classification {
 	return c
 }
 
-// specOutcome is the outcome table of SPEC §4, copied from the spec text
+// specOutcome is the outcome table of docs/rules.md, copied from the spec text
 // rather than from the code's constants.
 var specOutcome = map[string]struct {
 	Status Status

@@ -1,10 +1,10 @@
 // Package spine is the GP2GP domain: Spine messages, conversations and the
-// rules that infer a transfer's outcome from them (SPEC §2 and §4).
+// rules that infer a transfer's outcome from them (docs/inputs.md and docs/rules.md).
 //
 // It is pure: no I/O, no logging, standard library only.
 package spine
 
-// Interaction ids, compared as whole strings (SPEC §2).
+// Interaction ids, compared as whole strings (docs/inputs.md).
 const (
 	RequestStartedID   = "urn:nhs:names:services:gp2gp/RCMR_IN010000UK05"
 	RequestCompletedID = "urn:nhs:names:services:gp2gp/RCMR_IN030000UK06"
@@ -104,7 +104,7 @@ type ErrorCode struct {
 // Code returns a present ErrorCode.
 func Code(c int64) ErrorCode { return ErrorCode{Code: c, Valid: true} }
 
-// Error codes of note (SPEC §2).
+// Error codes of note (docs/inputs.md).
 const (
 	DuplicateEHRError = 12
 	SuppressedError   = 15

@@ -8,13 +8,13 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-// oracleResult is what SPEC §4 says a conversation becomes.
+// oracleResult is what docs/rules.md says a conversation becomes.
 type oracleResult struct {
 	Skip     Skip
 	Transfer Transfer // meaningful when Skip == NotSkipped
 }
 
-// oracle is a deliberately naive, independent transcription of SPEC §4
+// oracle is a deliberately naive, independent transcription of docs/rules.md
 // (a map of GUID → entry plus an insertion-order slice, an if-chain for the
 // outcome table). It shares no code with the classifier except the types.
 func oracle(in []Message, opt Options) oracleResult {
@@ -180,7 +180,7 @@ func oracle(in []Message, opt Options) oracleResult {
 	return oracleResult{Transfer: t}
 }
 
-// checkOracle compares a classification with the oracle's reading of SPEC §4.
+// checkOracle compares a classification with the oracle's reading of docs/rules.md.
 func checkOracle(t testing.TB, in []Message, opt Options, c *Classification) {
 	t.Helper()
 	want := oracle(in, opt)

@@ -3,7 +3,7 @@ package spine
 import "hash/maphash"
 
 // Entry is a non-acknowledgement message with the acknowledgements paired
-// with it (SPEC §4.4). Msg and Acks index Classification.Messages.
+// with it (docs/rules.md §4). Msg and Acks index Classification.Messages.
 type Entry struct {
 	Msg  int
 	Acks []int
@@ -12,7 +12,7 @@ type Entry struct {
 	Replaced []int
 }
 
-// pairing is the ordered GUID → entry map of SPEC §4.4: the entries in
+// pairing is the ordered GUID → entry map of docs/rules.md §4: the entries in
 // map order, found by GUID through a small open-addressing hash table of
 // entry indexes, so that GUIDs are compared only when their hashes match.
 // Pairing runs once per conversation, millions of times a run: a

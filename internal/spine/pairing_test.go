@@ -9,7 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-// naivePair is SPEC §4.4 transcribed plainly: a linear search of the
+// naivePair is docs/rules.md §4 transcribed plainly: a linear search of the
 // entries in map order, acks appended as they come, a replaced message's
 // acks dropped at once.
 func naivePair(msgs []Message) ([]Entry, []Disposition) {

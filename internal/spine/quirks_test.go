@@ -62,7 +62,7 @@ var (
 
 func ds(d ...Disposition) []Disposition { return d }
 
-// quirkCases are the reference's quirks that SPEC §4 keeps, and the edges
+// quirkCases are the reference's quirks that docs/rules.md keeps, and the edges
 // of the cutoff and the window.
 func quirkCases() []tcase {
 	ehrAt := m(60)

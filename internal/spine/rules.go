@@ -1,9 +1,9 @@
 package spine
 
-// Rule is one row of the outcome table (SPEC §4, "Outcome"). The first rule
+// Rule is one row of the outcome table (docs/rules.md §9). The first rule
 // whose When holds decides a transfer's status and failure reason.
 type Rule struct {
-	ID        string // the row's number in SPEC §4: "1", "1b", "2", "3a", …
+	ID        string // the row's number in docs/rules.md §9: "1", "1b", "2", "3a", …
 	Condition string // the condition in words
 	Status    Status
 	Reason    string // "" = null

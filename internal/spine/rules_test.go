@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// ruleCases has every row of the SPEC §4 outcome table, and the precedence
+// ruleCases has every row of the outcome table (docs/rules.md §9), and the precedence
 // between rows where more than one condition holds.
 func ruleCases() []tcase {
 	// Common prefixes: a request started, acknowledged without error, and a
@@ -168,11 +168,11 @@ func TestRules(t *testing.T) {
 	}
 }
 
-// TestRulesTable checks the Rules table itself against SPEC §4: the rows,
+// TestRulesTable checks the Rules table itself against docs/rules.md: the rows,
 // in order, with their statuses and failure reasons.
 func TestRulesTable(t *testing.T) {
 	if len(Rules) != len(specRuleOrder) {
-		t.Fatalf("%d rules, SPEC §4 has %d", len(Rules), len(specRuleOrder))
+		t.Fatalf("%d rules, the documented table has %d", len(Rules), len(specRuleOrder))
 	}
 	for i, r := range Rules {
 		if r.ID != specRuleOrder[i] {

@@ -1,6 +1,6 @@
 package spine
 
-// Status is the outcome class of a transfer (SPEC §4).
+// Status is the outcome class of a transfer (docs/rules.md).
 type Status string
 
 const (
@@ -10,7 +10,7 @@ const (
 	UnclassifiedFailure Status = "UNCLASSIFIED_FAILURE"
 )
 
-// Failure reasons (SPEC §4). The empty string means none (null).
+// Failure reasons (docs/rules.md). The empty string means none (null).
 const (
 	ReasonIntegratedLate           = "Integrated Late"
 	ReasonFinalError               = "Final Error"
@@ -24,7 +24,7 @@ const (
 	ReasonCoreExtractNotSent       = "Core Extract not Sent"
 )
 
-// Transfer is one row of transfers.parquet (SPEC §5).
+// Transfer is one row of transfers.parquet (docs/outputs.md).
 type Transfer struct {
 	ConversationID string
 	// SLA is the exact SLA duration in microseconds (never negative);
@@ -67,7 +67,7 @@ func roundHalfEven(n, d int64) int64 {
 }
 
 // Integrated reports whether the transfer counts as successfully integrated
-// for the metrics: on time, or late (SPEC §6).
+// for the metrics: on time, or late (docs/outputs.md).
 func (t *Transfer) Integrated() bool {
 	return (t.Status == IntegratedOnTime && t.HasSLA) ||
 		(t.Status == ProcessFailure && t.FailureReason == ReasonIntegratedLate)

@@ -1,5 +1,5 @@
 // Package spinelog reads the Spine message log: a gzip-compressed CSV export
-// from Splunk, one row per Spine message, with a header row (SPEC §2).
+// from Splunk, one row per Spine message, with a header row (docs/inputs.md).
 //
 // A Reader streams one file and yields spine.Message values. Memory is
 // bounded: the file is decompressed and parsed incrementally and no more than

@@ -31,7 +31,7 @@ func (e *TimeError) Error() string {
 	return "parse time " + strconv.Quote(e.Value) + ": " + e.Reason
 }
 
-// ParseTime parses a Spine log timestamp (SPEC §2) into UTC microseconds.
+// ParseTime parses a Spine log timestamp (docs/inputs.md) into UTC microseconds.
 //
 // The accepted form is YYYY-MM-DD, then T or a space, then hh:mm:ss, an
 // optional fraction of any number of digits (the first six are kept, the rest

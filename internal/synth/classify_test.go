@@ -5,7 +5,7 @@ import (
 	"slices"
 )
 
-// This file is an independent, minimal implementation of SPEC §4, used to
+// This file is an independent, minimal implementation of docs/rules.md, used to
 // check that every generated conversation has the outcome its family
 // promises.
 

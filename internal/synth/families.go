@@ -1,6 +1,6 @@
 package synth
 
-// Expected outcomes (SPEC §4).
+// Expected outcomes (docs/rules.md).
 const (
 	onTime       = "INTEGRATED_ON_TIME"
 	process      = "PROCESS_FAILURE"

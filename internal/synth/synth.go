@@ -1,6 +1,6 @@
 // Package synth generates realistic synthetic Spine months: the metric
 // month's message log, the overflow month's log and the organisation
-// metadata, in the formats the pipeline reads (SPEC §2, §3 and §8).
+// metadata, in the formats the pipeline reads (docs/inputs.md).
 //
 // Generation is seeded and deterministic (the same Config gives the same
 // bytes), streams in bounded memory and writes millions of rows a minute.
