@@ -1,5 +1,5 @@
 // Package asidlookup reads the Spine Directory's monthly export of
-// accredited systems (asidLookup.csv.gz, SPEC §9.2): gzipped CSV whose
+// accredited systems (asidLookup.csv.gz, docs/ods.md): gzipped CSV whose
 // NACS and ASID columns, found by header name, map an ODS code to its
 // ASIDs. It reads a stream and does no other I/O.
 package asidlookup

@@ -9,10 +9,10 @@ import (
 type Format string
 
 const (
-	// V2 is the 2021 ods-downloader's shape (SPEC §9.5), which gp2gp run
+	// V2 is the 2021 ods-downloader's shape (docs/ods.md, "Output"), which gp2gp run
 	// reads: generated_on, practices, ccgs.
 	V2 Format = "v2"
-	// V5 is the later ods-downloader's shape (SPEC-SUCCESSOR §0):
+	// V5 is the later ods-downloader's shape (docs/ods.md, v5):
 	// generated_on, year, month, practices, sicbls.
 	V5 Format = "v5"
 )

@@ -1,7 +1,7 @@
-// Package ods builds the organisation metadata that gp2gp run reads (SPEC
-// §9) from an ORD organisation search and a Spine Directory ASID export,
-// and encodes it as the ods-downloader wrote it: v2 (SPEC §9.5) or v5
-// (SPEC-SUCCESSOR §0). It is pure: no I/O, standard library only.
+// Package ods builds the organisation metadata that gp2gp run reads from
+// ORD organisation searches and a Spine Directory ASID export, and encodes
+// it as the ods-downloader wrote it, v2 or v5 (docs/ods.md). It is pure:
+// no I/O, standard library only.
 package ods
 
 // Organisation is one organisation of an ORD search result: only its code
@@ -65,7 +65,7 @@ type Report struct {
 	MemberLinks, MembersDropped int
 }
 
-// Build applies SPEC §9.4's rules to src.
+// Build applies the rules of docs/ods.md to src.
 func Build(src Source) (*Metadata, *Report, error) {
 	rep := &Report{PracticesFetched: len(src.Practices), CCGsFetched: len(src.CCGs)}
 	md := &Metadata{Practices: []Practice{}, CCGs: []CCG{}}

@@ -16,7 +16,7 @@ func orgs(codes ...string) []Organisation {
 	return out
 }
 
-// TestBuildRules has a case per rule of SPEC §9.4.
+// TestBuildRules has a case per rule of docs/ods.md, "The rules".
 func TestBuildRules(t *testing.T) {
 	asids := map[string][]string{
 		"A1": {"001"}, "A2": {"002", "102"}, "A3": {"003"}, "A4": {"004"},

@@ -1,5 +1,5 @@
 // Package odsrun is gp2gp ods: it reads the month's ASID export, runs the
-// ORD organisation searches, builds the organisation metadata (SPEC §9)
+// ORD organisation searches, builds the organisation metadata (docs/ods.md)
 // and publishes it, all or nothing.
 package odsrun
 
@@ -226,7 +226,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 }
 
 // writeOutput writes the metadata as application/json with the user
-// metadata of SPEC §9.5.
+// metadata of docs/ods.md, "Output".
 func writeOutput(ctx context.Context, b *store.Bucket, key string, body []byte, meta map[string]string) error {
 	opts := store.WriteOptions{ContentType: "application/json", Metadata: meta}
 	return b.WriteFileWith(ctx, key, opts, func(w io.Writer) error {

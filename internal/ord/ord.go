@@ -1,5 +1,5 @@
 // Package ord is a client of the NHS ODS ORD organisation search
-// (SPEC §9.3): the three queries gp2gp ods makes, Next-Page paging, and
+// (docs/ods.md): the three queries gp2gp ods makes, Next-Page paging, and
 // the manners the ods-downloader lacked: a timeout per request, bounded
 // retries with backoff on connection errors, 5xx and 429 (honouring
 // Retry-After), a request rate limit and a User-Agent.
@@ -74,7 +74,7 @@ var Practices = Query{"practices", [][2]string{{"PrimaryRoleId", "RO177"}, {"Sta
 
 // PracticesAndPrisons is the v4 ods-downloader's practice search, which
 // also lists prison and other non-GP prescribing settings
-// (SPEC-SUCCESSOR §0).
+// (docs/ods.md, v5).
 var PracticesAndPrisons = Query{"practices and prescribing settings", [][2]string{{"Status", "Active"}, {"Roles", "RO177,RO82,RO257,RO251,RO260"}, {"Limit", limit}}}
 
 // CCGs is the CCG search (RO98).
