@@ -52,6 +52,7 @@ func newODSSettings() *odsSettings {
 	}
 	s.out = add("output-bucket", "OUTPUT_BUCKET", "bucket the metadata is written to, under v2/{Y}/{M}/ (v5/ with --format v5)", true, "")
 	s.mapping = add("mapping-bucket", "MAPPING_BUCKET", "bucket the ASID export {Y}/{M}/asidLookup.csv.gz is read from", true, "")
+	s.out.bucket, s.mapping.bucket = true, true
 	s.anchor = add("date-anchor", "DATE_ANCHOR", "ISO-8601 datetime; its year and month as written are the month built", true, "")
 	s.searchURL = add("search-url", "SEARCH_URL", "the ORD organisation search (default "+ord.DefaultURL+")", false, "")
 	s.buildTag = add("build-tag", "BUILD_TAG", "stored as the output's S3 user metadata build-tag", false, "")
@@ -78,6 +79,11 @@ func (s *odsSettings) config() (odsrun.Config, error) {
 		return cfg, usagef("%s is not set", missing[0])
 	default:
 		return cfg, usagef("%s are not set", strings.Join(missing, ", "))
+	}
+	for _, st := range s.all {
+		if err := checkBucket(st); err != nil {
+			return cfg, err
+		}
 	}
 	cfg.OutputBucket, cfg.MappingBucket = s.out.value, s.mapping.value
 	cfg.BuildTag, cfg.S3Endpoint = s.buildTag.value, s.endpoint.value

@@ -150,6 +150,11 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	sum.ASIDRows = lookup.Rows
 	progress(Progress{Phase: "asid export", Done: lookup.Rows, Total: lookup.Rows, Final: true})
 
+	// Before minutes of searches: can the output be written at all?
+	if err := outB.CheckWritable(ctx, format.Key(year, month)); err != nil {
+		return nil, fmt.Errorf("output bucket: %w", err)
+	}
+
 	// The searches.
 	pq := ord.Practices
 	if cfg.Prisons {

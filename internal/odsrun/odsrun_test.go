@@ -222,3 +222,17 @@ func assertNothingWritten(t *testing.T, dir string) {
 		t.Errorf("%s exists (err %v): something was written", dir, err)
 	}
 }
+
+// TestOutputNotWritable fails before any ORD request.
+func TestOutputNotWritable(t *testing.T) {
+	_, _, s, cfg := setup(t)
+	cfg.OutputBucket = filepath.Join(t.TempDir(), "a-file")
+	os.WriteFile(cfg.OutputBucket, nil, 0o644)
+	_, err := Run(context.Background(), cfg)
+	if err == nil || !strings.Contains(err.Error(), "output bucket: ") {
+		t.Fatalf("err %v", err)
+	}
+	if n := len(s.Requests()); n != 0 {
+		t.Errorf("%d ORD requests before the output was found unwritable", n)
+	}
+}
