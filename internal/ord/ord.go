@@ -272,6 +272,10 @@ func (c *Client) get(ctx context.Context, page string) (orgs []ods.Organisation,
 	c.requests.Add(1)
 	resp, err := c.http.Do(req)
 	if err != nil {
+		var ue *url.Error // "Get URL: ...": the URL is named once, by Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return nil, "", 0, timeoutMessage(err, c.cfg.Timeout)
 	}
 	defer resp.Body.Close()
@@ -316,12 +320,12 @@ func timeoutMessage(err error, d time.Duration) error {
 	return err
 }
 
-// snippet is the start of a body, for messages.
+// snippet is the start of a body on one line, for messages.
 func snippet(b []byte) string {
 	const n = 120
-	s := strings.TrimSpace(string(b))
-	if len(s) > n {
-		s = s[:n] + "…"
+	s := strings.Join(strings.Fields(strings.ToValidUTF8(string(b[:min(len(b), 4*n)]), "\uFFFD")), " ")
+	if r := []rune(s); len(r) > n {
+		s = string(r[:n]) + "…"
 	}
 	return s
 }

@@ -169,9 +169,9 @@ func TestFaultsFatal(t *testing.T) {
 			return true
 		}, 1, []string{"has no Organisations"}},
 		{"400 is not retried", func(n int, w http.ResponseWriter, r *http.Request) bool {
-			http.Error(w, "bad query", http.StatusBadRequest)
+			http.Error(w, "bad query\n\n  on two lines", http.StatusBadRequest)
 			return true
-		}, 1, []string{"status 400 Bad Request: bad query"}},
+		}, 1, []string{"status 400 Bad Request: bad query on two lines"}},
 		{"never 200", func(n int, w http.ResponseWriter, r *http.Request) bool {
 			http.Error(w, "down", http.StatusBadGateway)
 			return true
@@ -216,8 +216,11 @@ func TestUnreachable(t *testing.T) {
 	s.Close()
 	c := newClient(t, fast(url))
 	_, err := c.Search(context.Background(), ord.CCGs)
-	if err == nil || !strings.Contains(err.Error(), url+"?PrimaryRoleId=RO98") || !strings.Contains(err.Error(), "gave up after 3 attempts") {
+	if err == nil || !strings.Contains(err.Error(), url+"?PrimaryRoleId=RO98") || !strings.Contains(err.Error(), "gave up after 3 attempts: dial tcp") {
 		t.Fatalf("err %v, want it to name the URL and the attempts", err)
+	}
+	if n := strings.Count(err.Error(), url); n != 1 {
+		t.Errorf("err %v names the URL %d times", err, n)
 	}
 	if st := c.Stats(); st.Requests != 3 || st.Retries != 2 {
 		t.Errorf("stats %+v", st)
