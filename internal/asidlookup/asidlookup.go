@@ -61,6 +61,7 @@ func ReadCSV(r io.Reader) (*Lookup, error) {
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1 // checked below, naming the line
 	cr.ReuseRecord = true
+	cr.LazyQuotes = true // as Python's csv module: DR O"NEILL unquoted is a name
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, errors.New("empty: no header line")
