@@ -267,3 +267,18 @@ func TestNewErrors(t *testing.T) {
 		t.Errorf("default URL %s", got)
 	}
 }
+
+// TestDefaultsGiveUpWithinTwoMinutes: an API that never answers (every
+// attempt timing out) is given up on within two minutes with the
+// defaults, with room to spare for the rate limit.
+func TestDefaultsGiveUpWithinTwoMinutes(t *testing.T) {
+	worst := time.Duration(ord.DefaultMaxAttempts) * (ord.DefaultTimeout + time.Second/ord.DefaultRequestsPerSecond)
+	backoff := ord.DefaultMinBackoff
+	for i := 1; i < ord.DefaultMaxAttempts; i++ {
+		worst += backoff
+		backoff = min(2*backoff, ord.DefaultMaxBackoff)
+	}
+	if worst > 100*time.Second {
+		t.Errorf("with the defaults a never-answering API is given up on after up to %s", worst)
+	}
+}
