@@ -1,6 +1,7 @@
 package ods
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -205,4 +206,31 @@ func TestFormat(t *testing.T) {
 			t.Errorf("ParseFormat(%q) ok", s)
 		}
 	}
+}
+
+// FuzzAppendString: whatever the string, the output is ASCII JSON that
+// decodes back to it (invalid UTF-8 as U+FFFD).
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "DR \u00d3'NEILL", "\U0001F600\"\\\x00\x7f", "bad \xff\xfe", "\u2028\u2029</script>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b := appendString(nil, s)
+		for _, c := range b {
+			if c < ' ' || c > '~' {
+				t.Fatalf("appendString(%q) = %q: not printable ASCII", s, b)
+			}
+		}
+		var got string
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatalf("appendString(%q) = %s: %v", s, b, err)
+		}
+		var want []rune
+		for _, r := range s { // each invalid byte as U+FFFD
+			want = append(want, r)
+		}
+		if got != string(want) {
+			t.Fatalf("appendString(%q) decodes to %q, want %q", s, got, string(want))
+		}
+	})
 }
