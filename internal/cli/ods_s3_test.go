@@ -90,6 +90,25 @@ func TestODSS3(t *testing.T) {
 		}
 	})
 
+	t.Run("a failed run leaves the earlier output", func(t *testing.T) {
+		before := filepath.Join(t.TempDir(), "before.json")
+		download(t, srv, "ods-out", key, before)
+		code, stderr := runODS(t, "SEARCH_URL=http://"+closedAddr(t)+"/ORD/2-0-0/organisations", "ORD_MAX_ATTEMPTS=1")
+		if code != ExitFailure || !strings.Contains(stderr, "gp2gp ods: ORD practices search: GET http://") {
+			t.Fatalf("exit %d, want 1 naming the search\n%s", code, stderr)
+		}
+		after := filepath.Join(t.TempDir(), "after.json")
+		download(t, srv, "ods-out", key, after)
+		b1, _ := os.ReadFile(before)
+		b2, _ := os.ReadFile(after)
+		if !bytes.Equal(b1, b2) {
+			t.Errorf("the earlier output changed")
+		}
+		if keys := listKeys(t, srv, "ods-out", ""); len(keys) != 1 {
+			t.Errorf("the bucket holds %v, want only %s", keys, key)
+		}
+	})
+
 	t.Run("run reads it", func(t *testing.T) {
 		month := golden.Find(t, "dec2019-1k")
 		srv.CreateBucket(t, "ods-spine")

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path"
 	"time"
 
 	"github.com/nhsdigital/gp2gp/internal/asidlookup"
@@ -70,6 +71,10 @@ type Summary struct {
 	Retries          int      `json:"retries"`
 	ElapsedSeconds   float64  `json:"elapsed_seconds"`
 }
+
+// checkName is the object written and deleted to check that the output
+// can be written, beside the output.
+const checkName = ".gp2gp-write-check"
 
 // maxExamples bounds the examples the summary lists.
 const maxExamples = 10
@@ -150,8 +155,10 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	sum.ASIDRows = lookup.Rows
 	progress(Progress{Phase: "asid export", Done: lookup.Rows, Total: lookup.Rows, Final: true})
 
-	// Before minutes of searches: can the output be written at all?
-	if err := outB.CheckWritable(ctx, format.Key(year, month)); err != nil {
+	// Before minutes of searches: can the output be written at all? (A
+	// key beside it: on S3 the check writes and deletes an object, which
+	// must not be an earlier run's output.)
+	if err := outB.CheckWritable(ctx, path.Join(path.Dir(format.Key(year, month)), checkName)); err != nil {
 		return nil, fmt.Errorf("output bucket: %w", err)
 	}
 
