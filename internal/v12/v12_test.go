@@ -249,3 +249,34 @@ func TestNullName(t *testing.T) {
 		t.Errorf("%+v", got)
 	}
 }
+
+func TestValidate(t *testing.T) {
+	gen := at("2020-01-05T10:00:00Z")
+	six := make([]Month, 6)
+	good := PracticeMetrics{Practices: []Practice{{ODSCode: "A", Metrics: six}}}
+	for _, tc := range []struct {
+		name string
+		n    National
+		p    PracticeMetrics
+		gen  time.Time
+		want []bool
+	}{
+		{"all pass", National{Year: 2019, Month: 12, TransferCount: 150000}, good, gen, []bool{true, true, true}},
+		{"too few transfers", National{Year: 2019, Month: 12, TransferCount: 149999}, good, gen, []bool{false, true, true}},
+		{"two months", National{Year: 2019, Month: 12, TransferCount: 200000},
+			PracticeMetrics{Practices: []Practice{{ODSCode: "A", Metrics: six[:2]}}}, gen, []bool{true, false, true}},
+		{"no practices", National{Year: 2019, Month: 12, TransferCount: 200000}, PracticeMetrics{}, gen, []bool{true, false, true}},
+		{"a backfill", National{Year: 2019, Month: 11, TransferCount: 200000}, good, gen, []bool{true, true, false}},
+		{"generated in January: December of the year before", National{Year: 2019, Month: 12, TransferCount: 200000}, good,
+			at("2020-01-31T23:30:00-05:00"), []bool{true, true, false}}, // 2020-02-01 in UTC
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Validate(tc.n, tc.p, tc.gen)
+			for i, c := range got {
+				if c.OK != tc.want[i] {
+					t.Errorf("%s: ok %v, want %v (%s)", c.Name, c.OK, tc.want[i], c.Detail)
+				}
+			}
+		})
+	}
+}
