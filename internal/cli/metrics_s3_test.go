@@ -30,29 +30,7 @@ func TestMetricsS3(t *testing.T) {
 	srv.CreateBucket(t, "metrics-in")
 	srv.CreateBucket(t, "metrics-out")
 	dir := t.TempDir()
-	for d := time.Date(2020, 2, 1, 0, 0, 0, 0, time.UTC); d.Month() == 2; d = d.AddDate(0, 0, 1) {
-		cols := []v11tabletest.Column{
-			{Name: "sla_duration", Type: "uint64", Values: []any{3600, nil}},
-			{Name: "requesting_practice_ods_code", Type: "string", Values: []any{"A1", "B2"}},
-			{Name: "requesting_practice_name", Type: "string", Values: []any{"Practice A", "Practice B"}},
-			{Name: "requesting_practice_sicbl_ods_code", Type: "string", Values: []any{"10D", "10D"}},
-			{Name: "requesting_practice_sicbl_name", Type: "string", Values: []any{"ICB", "ICB"}},
-			{Name: "status", Type: "string", Values: []any{"Integrated on time", "Technical failure"}},
-			{Name: "failure_reason", Type: "string", Values: []any{nil, "Final error"}},
-			{Name: "date_requested", Type: "timestamp[us, tz=utc]", Values: []any{d.Add(time.Hour), d.Add(2 * time.Hour)}},
-		}
-		b, err := v11tabletest.Encode(cols)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := filepath.Join(dir, filepath.FromSlash(metricsrun.DayKey(d)))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFebruary(t, dir)
 	uploadDir(t, srv, dir, "metrics-in", "tables/")
 	ssm := startFakeSSM(t)
 
@@ -120,4 +98,34 @@ func TestMetricsS3(t *testing.T) {
 			t.Errorf("wrote %v", keys)
 		}
 	})
+}
+
+// writeFebruary writes every day of February 2020 as a v11 table under
+// dir: each day an on-time transfer of practice A1 and a technical failure
+// of B2, both in Sub-ICB location 10D.
+func writeFebruary(t *testing.T, dir string) {
+	t.Helper()
+	for d := time.Date(2020, 2, 1, 0, 0, 0, 0, time.UTC); d.Month() == 2; d = d.AddDate(0, 0, 1) {
+		cols := []v11tabletest.Column{
+			{Name: "sla_duration", Type: "uint64", Values: []any{3600, nil}},
+			{Name: "requesting_practice_ods_code", Type: "string", Values: []any{"A1", "B2"}},
+			{Name: "requesting_practice_name", Type: "string", Values: []any{"Practice A", "Practice B"}},
+			{Name: "requesting_practice_sicbl_ods_code", Type: "string", Values: []any{"10D", "10D"}},
+			{Name: "requesting_practice_sicbl_name", Type: "string", Values: []any{"ICB", "ICB"}},
+			{Name: "status", Type: "string", Values: []any{"Integrated on time", "Technical failure"}},
+			{Name: "failure_reason", Type: "string", Values: []any{nil, "Final error"}},
+			{Name: "date_requested", Type: "timestamp[us, tz=utc]", Values: []any{d.Add(time.Hour), d.Add(2 * time.Hour)}},
+		}
+		b, err := v11tabletest.Encode(cols)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, filepath.FromSlash(metricsrun.DayKey(d)))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
