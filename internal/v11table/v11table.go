@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/nhsdigital/gp2gp/internal/v12"
@@ -169,9 +170,19 @@ func bind(s *parquet.Schema) ([]bound, error) {
 		case kUint:
 			ok = typ.Kind() == parquet.Int64 || typ.Kind() == parquet.Int32
 		case kTimestamp:
-			if lt := typ.LogicalType(); typ.Kind() == parquet.Int64 && lt != nil {
+			if typ.Kind() != parquet.Int64 {
+				break
+			}
+			if lt := typ.LogicalType(); lt != nil {
 				if ts, isTS := lt.Value.(*format.TimestampType); isTS {
 					b.unit, ok = unitOf(ts)
+				}
+			} else if ct := typ.ConvertedType(); ct != nil { // writers older than the logical types
+				switch *ct {
+				case deprecated.TimestampMillis:
+					b.unit, ok = time.Millisecond, true
+				case deprecated.TimestampMicros:
+					b.unit, ok = time.Microsecond, true
 				}
 			}
 		}
