@@ -15,8 +15,8 @@ const metricsSynopsis = `Computes the dashboard's v12 metrics, as NHS England's 
 reads the v11 daily transfer tables v11/cutoff-14/YYYY/MM/DD/YYYY-MM-DD-transfers.parquet
 of every day of the NUMBER_OF_MONTHS months before DATE_ANCHOR's month from the input
 bucket, and writes v12/{Y}/{M}/{Y}-{M}-nationalMetrics.json and -practiceMetrics.json
-for the latest of them to the output bucket, both or neither, with their S3 user
-metadata. When both parameter names are set it then points those SSM parameters at
+for the latest of them to the output bucket, with report.html beside them (unless
+--no-report), all or none, with their S3 user metadata. When both parameter names are set it then points those SSM parameters at
 them. With --validate it first makes production's validate-metrics checks, and
 publishes nothing (exit 4) if one fails.`
 
@@ -128,6 +128,11 @@ func metricsCmd(ctx context.Context, c *invocation, args []string) (int, error) 
 		return 0, err
 	}
 	fs.BoolVar(&validate, "validate", validate, "make production's validate-metrics checks first; publish nothing and exit 4 if one fails (env VALIDATE_METRICS)")
+	noReport, err := envBool(c.env, "NO_REPORT")
+	if err != nil {
+		return 0, err
+	}
+	fs.BoolVar(&noReport, "no-report", noReport, "do not write report.html beside the metrics (env NO_REPORT)")
 	asJSON := fs.Bool("json", false, "also write the summary as JSON on stdout")
 	if err := fs.parse(args); err != nil {
 		return 0, err
@@ -140,7 +145,7 @@ func metricsCmd(ctx context.Context, c *invocation, args []string) (int, error) 
 	if err != nil {
 		return 0, err
 	}
-	cfg.Validate, cfg.Now, cfg.Log = validate, now, c.log
+	cfg.Validate, cfg.NoReport, cfg.Now, cfg.Log = validate, noReport, now, c.log
 	sum, err := metricsrun.Run(ctx, cfg)
 	if err != nil && !errors.Is(err, metricsrun.ErrInvalid) {
 		return 0, err

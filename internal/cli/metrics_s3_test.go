@@ -75,6 +75,10 @@ func TestMetricsS3(t *testing.T) {
 				}
 			}
 		}
+		head, err := srv.Client().HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("metrics-out"), Key: aws.String("dash/v12/2020/2/report.html")})
+		if err != nil || !strings.HasPrefix(aws.ToString(head.ContentType), "text/html") {
+			t.Errorf("report.html: %v", err)
+		}
 		got := filepath.Join(t.TempDir(), "n.json")
 		download(t, srv, "metrics-out", "dash/v12/2020/2/2020-2-nationalMetrics.json", got)
 		b, _ := os.ReadFile(got)

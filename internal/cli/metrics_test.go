@@ -33,7 +33,7 @@ func TestMetricsValidate(t *testing.T) {
 			"event=METRICS_VALIDATION_FAILED",
 		}},
 		{"variable", []string{"VALIDATE_METRICS=true"}, nil, ExitInvalid, []string{"FAIL national transfers"}},
-		{"off", []string{"VALIDATE_METRICS=true"}, []string{"--validate=false"}, ExitOK, []string{"Wrote "}},
+		{"off", []string{"VALIDATE_METRICS=true", "NO_REPORT=true"}, []string{"--validate=false"}, ExitOK, []string{"Wrote "}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := t.TempDir()
@@ -51,6 +51,9 @@ func TestMetricsValidate(t *testing.T) {
 			_, err := os.Stat(filepath.Join(out, "v12", "2020", "2", "2020-2-nationalMetrics.json"))
 			if published := err == nil; published != (tc.code == ExitOK) {
 				t.Errorf("published %v with exit %d", published, code)
+			}
+			if _, err := os.Stat(filepath.Join(out, "v12", "2020", "2", "report.html")); err == nil {
+				t.Errorf("wrote report.html")
 			}
 		})
 	}

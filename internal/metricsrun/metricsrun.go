@@ -18,6 +18,7 @@ import (
 
 	"github.com/nhsdigital/gp2gp/internal/ods"
 	"github.com/nhsdigital/gp2gp/internal/output"
+	"github.com/nhsdigital/gp2gp/internal/report"
 	"github.com/nhsdigital/gp2gp/internal/store"
 	"github.com/nhsdigital/gp2gp/internal/v11table"
 	"github.com/nhsdigital/gp2gp/internal/v12"
@@ -43,6 +44,9 @@ type Config struct {
 	// Validate makes production's validate-metrics checks before
 	// publishing: if one fails, nothing is published (ErrInvalid).
 	Validate bool
+	// NoReport leaves out report.html, otherwise written beside the
+	// metrics.
+	NoReport bool
 	// Now is the clock for generatedOn; time.Now if nil.
 	Now func() time.Time
 	Log *slog.Logger
@@ -99,6 +103,7 @@ type Summary struct {
 	// Outputs are the objects written, with their user metadata (a local
 	// directory does not store it: it is here).
 	Outputs    map[string]map[string]string `json:"outputs"`
+	Report     string                       `json:"report,omitempty"`
 	Parameters map[string]string            `json:"ssm_parameters"`
 	Checks     []v12.Check                  `json:"validation,omitempty"`
 	Published  bool                         `json:"published"`
@@ -110,8 +115,8 @@ type Summary struct {
 const checkName = ".gp2gp-write-check"
 
 // Run computes and publishes the metrics. It reads everything first; only
-// then does it write the two outputs, and it removes the first if the
-// second fails. The SSM parameters are written last.
+// then does it write the two outputs and report.html, and it removes those
+// written if a later one fails. The SSM parameters are written last.
 func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	start := time.Now()
 	log := cfg.Log
@@ -131,6 +136,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	months := v12.MetricMonths(cfg.Anchor, cfg.Months)
 	natKey, pracKey := OutputKeys(months[0])
 	natKey, pracKey = "v12/"+natKey, "v12/"+pracKey
+	reportKey := path.Join(path.Dir(natKey), "report.html")
 
 	opts := store.Options{EndpointURL: cfg.S3Endpoint}
 	in, err := store.Open(ctx, cfg.InputBucket, opts)
@@ -202,6 +208,12 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	if err := output.WriteV12Practice(&pracBody, prac, generated); err != nil {
 		return nil, err
 	}
+	var reportBody bytes.Buffer
+	if !cfg.NoReport {
+		if err := report.RenderV12(&reportBody, report.V12{National: nat, Practices: prac, GeneratedOn: generated}); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.Validate {
 		sum.Checks = v12.Validate(nat, prac, generated)
 		for _, c := range sum.Checks {
@@ -218,16 +230,30 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		"date-anchor":                ods.PyIsoFormat(cfg.Anchor, cfg.AnchorZoned),
 		"number-of-months":           strconv.Itoa(cfg.Months),
 	}
-	if err := write(ctx, out, natKey, natBody.Bytes(), meta); err != nil {
-		return nil, err
+	objects := []struct {
+		key, contentType string
+		body             []byte
+	}{{natKey, "application/json", natBody.Bytes()}, {pracKey, "application/json", pracBody.Bytes()}}
+	if !cfg.NoReport {
+		objects = append(objects, struct {
+			key, contentType string
+			body             []byte
+		}{reportKey, "text/html; charset=utf-8", reportBody.Bytes()})
 	}
-	if err := write(ctx, out, pracKey, pracBody.Bytes(), meta); err != nil {
-		if derr := out.Delete(context.WithoutCancel(ctx), natKey); derr != nil {
-			log.Error("could not remove the national metrics after the practice metrics failed", "error", derr)
+	for i, o := range objects {
+		if err := write(ctx, out, o.key, o.contentType, o.body, meta); err != nil {
+			for _, w := range objects[:i] { // both or neither
+				if derr := out.Delete(context.WithoutCancel(ctx), w.key); derr != nil {
+					log.Error("could not remove an output after a later one failed", "object", out.URL(w.key), "error", derr)
+				}
+			}
+			return nil, err
 		}
-		return nil, err
 	}
 	sum.Outputs[out.URL(natKey)], sum.Outputs[out.URL(pracKey)] = meta, meta
+	if !cfg.NoReport {
+		sum.Report = out.URL(reportKey)
+	}
 	sum.Published = true
 	log.Info("published", "national", out.URL(natKey), "practice", out.URL(pracKey), "transfers", sum.Transfers, "practices", sum.Practices)
 
@@ -245,8 +271,8 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	return sum, nil
 }
 
-func write(ctx context.Context, b *store.Bucket, key string, body []byte, meta map[string]string) error {
-	return b.WriteFileWith(ctx, key, store.WriteOptions{ContentType: "application/json", Metadata: meta}, func(w io.Writer) error {
+func write(ctx context.Context, b *store.Bucket, key, contentType string, body []byte, meta map[string]string) error {
+	return b.WriteFileWith(ctx, key, store.WriteOptions{ContentType: contentType, Metadata: meta}, func(w io.Writer) error {
 		_, err := w.Write(body)
 		return err
 	})

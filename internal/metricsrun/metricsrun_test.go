@@ -305,6 +305,9 @@ func TestGenerated(t *testing.T) {
 	if sum.DaysRead != 91 || sum.Transfers != 91*40 || len(sum.Dropped) == 0 || sum.WithoutODS == 0 {
 		t.Errorf("summary %+v: want 91 days, %d transfers, some dropped and some without ODS codes", sum, 91*40)
 	}
+	if _, err := os.Stat(filepath.Join(out, "v12/2020/2/report.html")); err != nil || sum.Report == "" {
+		t.Errorf("report.html: %v (summary %q)", err, sum.Report)
+	}
 	wantMeta := map[string]string{"metrics-calculator-version": "t1", "date-anchor": "2020-03-15T12:00:00+00:00", "number-of-months": "3"}
 	for k, m := range sum.Outputs {
 		if d := cmp.Diff(wantMeta, m); d != "" {

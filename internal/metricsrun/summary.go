@@ -45,6 +45,9 @@ func (s *Summary) WriteText(w io.Writer) {
 	for _, k := range keys {
 		fmt.Fprintf(w, "Wrote %s\n", k)
 	}
+	if s.Report != "" {
+		fmt.Fprintf(w, "Report %s (open it in a browser)\n", s.Report)
+	}
 	if len(s.Parameters) > 0 {
 		names := make([]string, 0, len(s.Parameters))
 		for k := range s.Parameters {
