@@ -132,6 +132,7 @@ func TestReadShapes(t *testing.T) {
 		{"only the columns used", keep(v11Columns(), needed...), wantV11},
 		{"nanoseconds, tz=utc", retype(v11Columns(), "timestamp[ns, tz=utc]"), wantV11},
 		{"milliseconds", retype(v11Columns(), "timestamp[ms]"), msWant},
+		{"converted type only", retype(v11Columns(), "timestamp[us, legacy]"), wantV11},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := readAll(encode(t, tc.cols))

@@ -11,11 +11,14 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/deprecated"
+	"github.com/parquet-go/parquet-go/format"
 )
 
 // Column is one column: its name, its Arrow type ("string", "uint64",
 // "int64", "timestamp[us]", "timestamp[us, tz=utc]", "timestamp[ms]",
-// "timestamp[ns, tz=UTC]", "list<int64>") and its values, one a row: nil
+// "timestamp[ns, tz=UTC]", "timestamp[us, legacy]", "list<int64>") and its
+// values, one a row: nil
 // for null, string, an integer (int, int64, uint64, float64 from JSON),
 // time.Time or an ISO-8601 string (naive is UTC) for timestamps, []int64
 // for lists.
@@ -104,8 +107,22 @@ func node(typ string) (parquet.Node, error) {
 		return parquet.TimestampAdjusted(parquet.Nanosecond, true), nil
 	case "list<int64>":
 		return parquet.List(parquet.Optional(parquet.Int(64))), nil
+	case "timestamp[us, legacy]":
+		return parquet.Leaf(legacyMicros{parquet.Int64Type}), nil
 	}
 	return nil, fmt.Errorf("unsupported type %q", typ)
+}
+
+// legacyMicros is an INT64 column annotated only with the converted type
+// TIMESTAMP_MICROS, as writers before Parquet's logical types wrote
+// timestamps ("timestamp[us, legacy]").
+type legacyMicros struct{ parquet.Type }
+
+func (legacyMicros) LogicalType() *format.LogicalType { return nil }
+
+func (legacyMicros) ConvertedType() *deprecated.ConvertedType {
+	c := deprecated.TimestampMicros
+	return &c
 }
 
 // values converts one cell; nil means null.
