@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/nhsdigital/gp2gp/internal/v12"
@@ -173,16 +172,11 @@ func bind(s *parquet.Schema) ([]bound, error) {
 			if typ.Kind() != parquet.Int64 {
 				break
 			}
+			// parquet-go gives a column that carries only the legacy
+			// converted type TIMESTAMP_MILLIS/MICROS the logical type too.
 			if lt := typ.LogicalType(); lt != nil {
 				if ts, isTS := lt.Value.(*format.TimestampType); isTS {
 					b.unit, ok = unitOf(ts)
-				}
-			} else if ct := typ.ConvertedType(); ct != nil { // writers older than the logical types
-				switch *ct {
-				case deprecated.TimestampMillis:
-					b.unit, ok = time.Millisecond, true
-				case deprecated.TimestampMicros:
-					b.unit, ok = time.Microsecond, true
 				}
 			}
 		}
