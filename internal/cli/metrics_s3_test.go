@@ -36,7 +36,7 @@ func TestMetricsS3(t *testing.T) {
 
 	run := func(t *testing.T, extra ...string) (int, string) {
 		env := append(srv.Env(), "INPUT_TRANSFER_DATA_BUCKET=s3://metrics-in/tables", "OUTPUT_METRICS_BUCKET=metrics-out/dash",
-			"BUILD_TAG=abc1234", "NUMBER_OF_MONTHS=1", "DATE_ANCHOR=2020-03-05T10:00:00+01:00",
+			"BUILD_TAG=b7e2c91", "NUMBER_OF_MONTHS=1", "DATE_ANCHOR=2020-03-05T10:00:00+01:00",
 			"NATIONAL_METRICS_S3_PATH_PARAM_NAME=nat", "PRACTICE_METRICS_S3_PATH_PARAM_NAME=prac", "AWS_ENDPOINT_URL_SSM="+ssm.URL)
 		cmd := gp2gpCommand(append(env, extra...), "metrics")
 		cmd.Dir = t.TempDir()
@@ -57,7 +57,7 @@ func TestMetricsS3(t *testing.T) {
 		if code, stderr := run(t); code != 0 {
 			t.Fatalf("exit %d\n%s", code, stderr)
 		}
-		want := map[string]string{"metrics-calculator-version": "abc1234", "date-anchor": "2020-03-05T10:00:00+01:00", "number-of-months": "1"}
+		want := map[string]string{"metrics-calculator-version": "b7e2c91", "date-anchor": "2020-03-05T10:00:00+01:00", "number-of-months": "1"}
 		for _, key := range []string{"dash/v12/2020/2/2020-2-nationalMetrics.json", "dash/v12/2020/2/2020-2-practiceMetrics.json"} {
 			head, err := srv.Client().HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("metrics-out"), Key: aws.String(key)})
 			if err != nil {
@@ -106,7 +106,7 @@ func TestMetricsS3(t *testing.T) {
 
 // writeFebruary writes every day of February 2020 as a v11 table under
 // dir: each day an on-time transfer of practice A1 and a technical failure
-// of B2, both in Sub-ICB location 10D.
+// of B2, both in Sub-ICB location 99X.
 func writeFebruary(t *testing.T, dir string) {
 	t.Helper()
 	for d := time.Date(2020, 2, 1, 0, 0, 0, 0, time.UTC); d.Month() == 2; d = d.AddDate(0, 0, 1) {
@@ -114,7 +114,7 @@ func writeFebruary(t *testing.T, dir string) {
 			{Name: "sla_duration", Type: "uint64", Values: []any{3600, nil}},
 			{Name: "requesting_practice_ods_code", Type: "string", Values: []any{"A1", "B2"}},
 			{Name: "requesting_practice_name", Type: "string", Values: []any{"Practice A", "Practice B"}},
-			{Name: "requesting_practice_sicbl_ods_code", Type: "string", Values: []any{"10D", "10D"}},
+			{Name: "requesting_practice_sicbl_ods_code", Type: "string", Values: []any{"99X", "99X"}},
 			{Name: "requesting_practice_sicbl_name", Type: "string", Values: []any{"ICB", "ICB"}},
 			{Name: "status", Type: "string", Values: []any{"Integrated on time", "Technical failure"}},
 			{Name: "failure_reason", Type: "string", Values: []any{nil, "Final error"}},

@@ -15,9 +15,9 @@ func TestFormatGeneratedOnV12(t *testing.T) {
 		want string
 	}{
 		// Always six fractional digits, even when they are all zero.
-		{time.Date(2020, 2, 24, 16, 51, 21, 0, time.UTC), "2020-02-24T16:51:21.000000+00:00"},
-		{time.Date(2020, 2, 24, 16, 51, 21, 353977999, time.UTC), "2020-02-24T16:51:21.353977+00:00"},
-		{time.Date(2020, 2, 24, 17, 51, 21, 1000, time.FixedZone("", 3600)), "2020-02-24T16:51:21.000001+00:00"},
+		{time.Date(2021, 7, 29, 10, 4, 5, 0, time.UTC), "2021-07-29T10:04:05.000000+00:00"},
+		{time.Date(2021, 7, 29, 10, 4, 5, 123456999, time.UTC), "2021-07-29T10:04:05.123456+00:00"},
+		{time.Date(2021, 7, 29, 11, 4, 5, 1000, time.FixedZone("", 3600)), "2021-07-29T10:04:05.000001+00:00"},
 	} {
 		if got := FormatGeneratedOnV12(tc.in); got != tc.want {
 			t.Errorf("FormatGeneratedOnV12(%v) = %q, want %q", tc.in, got, tc.want)
@@ -25,7 +25,7 @@ func TestFormatGeneratedOnV12(t *testing.T) {
 	}
 }
 
-var v12GeneratedOn = time.Date(2020, 2, 24, 16, 51, 21, 353977000, time.UTC)
+var v12GeneratedOn = time.Date(2021, 7, 29, 10, 4, 5, 123456000, time.UTC)
 
 func TestWriteV12National(t *testing.T) {
 	c := v12.NewCalculator([]v12.YearMonth{{Year: 2019, Month: 12}})
@@ -41,7 +41,7 @@ func TestWriteV12National(t *testing.T) {
 	if err := WriteV12National(&b, c.National(), v12GeneratedOn); err != nil {
 		t.Fatal(err)
 	}
-	want := `{"generatedOn": "2020-02-24T16:51:21.353977+00:00", "metrics": [{"year": 2019, "month": 12, "transferCount": 4, ` +
+	want := `{"generatedOn": "2021-07-29T10:04:05.123456+00:00", "metrics": [{"year": 2019, "month": 12, "transferCount": 4, ` +
 		`"integratedOnTime": {"transferCount": 1, "transferPercentage": 25.0}, ` +
 		`"paperFallback": {"transferCount": 3, "transferPercentage": 75.0, ` +
 		`"technicalFailure": {"transferCount": 1, "transferPercentage": 25.0}, ` +
@@ -55,7 +55,7 @@ func TestWriteV12National(t *testing.T) {
 	if err := WriteV12National(&b, v12.NewCalculator([]v12.YearMonth{{Year: 2019, Month: 12}}).National(), v12GeneratedOn); err != nil {
 		t.Fatal(err)
 	}
-	want = `{"generatedOn": "2020-02-24T16:51:21.353977+00:00", "metrics": [{"year": 2019, "month": 12, "transferCount": 0, ` +
+	want = `{"generatedOn": "2021-07-29T10:04:05.123456+00:00", "metrics": [{"year": 2019, "month": 12, "transferCount": 0, ` +
 		`"integratedOnTime": {"transferCount": 0, "transferPercentage": null}, ` +
 		`"paperFallback": {"transferCount": 0, "transferPercentage": null, ` +
 		`"technicalFailure": {"transferCount": 0, "transferPercentage": null}, ` +
@@ -70,7 +70,7 @@ func TestWriteV12National(t *testing.T) {
 func TestWriteV12Practice(t *testing.T) {
 	c := v12.NewCalculator([]v12.YearMonth{{Year: 2019, Month: 12}, {Year: 2019, Month: 11}})
 	x := v12.Transfer{Status: v12.IntegratedOnTime, SLADuration: 100, HasSLA: true, DateRequested: time.Date(2019, 12, 1, 0, 0, 0, 0, time.UTC),
-		ODSCode: v12.Some("A1"), Name: v12.Some("Caf\u00e9 \"Surgery\""), SICBLCode: v12.Some("10D"), SICBLName: v12.Some("ICB")}
+		ODSCode: v12.Some("A1"), Name: v12.Some("Caf\u00e9 \"Surgery\""), SICBLCode: v12.Some("99X"), SICBLName: v12.Some("ICB")}
 	c.Add(&x)
 	x.Status, x.Reason = v12.ProcessFailure, v12.IntegratedLate
 	c.Add(&x)
@@ -84,18 +84,18 @@ func TestWriteV12Practice(t *testing.T) {
 		`"integratedWithin3DaysCount": 0, "integratedWithin3DaysPercentOfReceived": null, "integratedWithin8DaysCount": 0, ` +
 		`"integratedWithin8DaysPercentOfReceived": null, "notIntegratedWithin8DaysTotal": 0, "notIntegratedWithin8DaysPercentOfReceived": null, ` +
 		`"failuresTotalCount": 0, "failuresTotalPercentOfRequested": null}}`
-	want := `{"generatedOn": "2020-02-24T16:51:21.353977+00:00", "practices": [` +
-		`{"name": "Caf\u00e9 \"Surgery\"", "odsCode": "A1", "sicblOdsCode": "10D", "sicblName": "ICB", "metrics": [` +
+	want := `{"generatedOn": "2021-07-29T10:04:05.123456+00:00", "practices": [` +
+		`{"name": "Caf\u00e9 \"Surgery\"", "odsCode": "A1", "sicblOdsCode": "99X", "sicblName": "ICB", "metrics": [` +
 		`{"year": 2019, "month": 12, "requestedTransfers": {"requestedCount": 2, "receivedCount": 2, "receivedPercentOfRequested": 100.0, ` +
 		`"integratedWithin3DaysCount": 1, "integratedWithin3DaysPercentOfReceived": 50.0, "integratedWithin8DaysCount": 0, ` +
 		`"integratedWithin8DaysPercentOfReceived": 0.0, "notIntegratedWithin8DaysTotal": 1, "notIntegratedWithin8DaysPercentOfReceived": 50.0, ` +
 		`"failuresTotalCount": 0, "failuresTotalPercentOfRequested": 0.0}}, ` + month11 + `]}, ` +
-		`{"name": "Caf\u00e9 \"Surgery\"", "odsCode": "B2", "sicblOdsCode": "10D", "sicblName": null, "metrics": [` +
+		`{"name": "Caf\u00e9 \"Surgery\"", "odsCode": "B2", "sicblOdsCode": "99X", "sicblName": null, "metrics": [` +
 		`{"year": 2019, "month": 12, "requestedTransfers": {"requestedCount": 1, "receivedCount": 0, "receivedPercentOfRequested": 0.0, ` +
 		`"integratedWithin3DaysCount": 0, "integratedWithin3DaysPercentOfReceived": null, "integratedWithin8DaysCount": 0, ` +
 		`"integratedWithin8DaysPercentOfReceived": null, "notIntegratedWithin8DaysTotal": 0, "notIntegratedWithin8DaysPercentOfReceived": null, ` +
 		`"failuresTotalCount": 1, "failuresTotalPercentOfRequested": 100.0}}, ` + month11 + `]}], ` +
-		`"sicbls": [{"odsCode": "10D", "name": "ICB", "practices": ["A1", "B2"]}]}`
+		`"sicbls": [{"odsCode": "99X", "name": "ICB", "practices": ["A1", "B2"]}]}`
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}

@@ -21,7 +21,7 @@ func v11Columns() []v11tabletest.Column {
 		{Name: "requesting_practice_asid", Type: "string", Values: s("1", "2", "3")},
 		{Name: "requesting_practice_ods_code", Type: "string", Values: s("A1", nil, "B2")},
 		{Name: "requesting_practice_name", Type: "string", Values: s("Practice \u00e9", nil, "B")},
-		{Name: "requesting_practice_sicbl_ods_code", Type: "string", Values: s("10D", nil, nil)},
+		{Name: "requesting_practice_sicbl_ods_code", Type: "string", Values: s("99X", nil, nil)},
 		{Name: "requesting_practice_sicbl_name", Type: "string", Values: s("ICB", nil, nil)},
 		{Name: "sending_practice_asid", Type: "string", Values: s("9", "9", "9")},
 		{Name: "sending_practice_ods_code", Type: "string", Values: s(nil, nil, nil)},
@@ -43,7 +43,7 @@ func v11Columns() []v11tabletest.Column {
 
 var wantV11 = []v12.Transfer{
 	{SLADuration: 3600, HasSLA: true, Status: v12.IntegratedOnTime, DateRequested: time.Date(2019, 12, 2, 18, 2, 29, 985000000, time.UTC),
-		ODSCode: v12.Some("A1"), Name: v12.Some("Practice \u00e9"), SICBLCode: v12.Some("10D"), SICBLName: v12.Some("ICB")},
+		ODSCode: v12.Some("A1"), Name: v12.Some("Practice \u00e9"), SICBLCode: v12.Some("99X"), SICBLName: v12.Some("ICB")},
 	{Status: v12.TechnicalFailure, Reason: v12.FinalError, DateRequested: time.Date(2019, 12, 31, 23, 59, 59, 999999000, time.UTC)},
 	// An empty failure reason is null.
 	{SLADuration: 700000, HasSLA: true, Status: v12.ProcessFailure, DateRequested: time.Date(2019, 12, 1, 0, 0, 0, 0, time.UTC),

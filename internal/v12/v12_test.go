@@ -22,10 +22,10 @@ func pct(v float64) metrics.Percentage { return metrics.Percentage{Value: v, Val
 
 var null = metrics.Percentage{}
 
-// tr is a transfer of practice code in SICBL 10D, requested at when.
+// tr is a transfer of practice code in SICBL 99X, requested at when.
 func tr(code, when string, s Status, r Reason) Transfer {
 	return Transfer{Status: s, Reason: r, DateRequested: at(when), ODSCode: Some(code), Name: Some("Practice " + code),
-		SICBLCode: Some("10D"), SICBLName: Some("ICB 10D")}
+		SICBLCode: Some("99X"), SICBLName: Some("ICB 99X")}
 }
 
 func withSLA(t Transfer, s uint64) Transfer { t.SLADuration, t.HasSLA = s, true; return t }
@@ -182,37 +182,37 @@ func TestPracticeGrouping(t *testing.T) {
 	}
 	c := calc(
 		// First seen: C, then A, then B, then D, E (never sorted).
-		named(tr("C", "2019-12-05T00:00:00Z", IntegratedOnTime, NoReason), "C old", "10D", "ICB D"),
+		named(tr("C", "2019-12-05T00:00:00Z", IntegratedOnTime, NoReason), "C old", "99X", "ICB D"),
 		named(tr("A", "2019-12-09T00:00:00Z", IntegratedOnTime, NoReason), "A first latest", "11E", "ICB E"),
 		// A tie on the latest request time: the first wins.
 		named(tr("A", "2019-12-09T00:00:00Z", IntegratedOnTime, NoReason), "A tie", "12F", "ICB F"),
 		named(tr("A", "2019-11-01T00:00:00Z", IntegratedOnTime, NoReason), "A older", "13G", "ICB G"),
 		// The latest transfer has no Sub-ICB location: B is dropped,
 		// though an earlier one had.
-		named(tr("B", "2019-12-01T00:00:00Z", IntegratedOnTime, NoReason), "B", "10D", "ICB D"),
+		named(tr("B", "2019-12-01T00:00:00Z", IntegratedOnTime, NoReason), "B", "99X", "ICB D"),
 		named(tr("B", "2019-12-02T00:00:00Z", TechnicalFailure, FinalError), "B", "", ""),
 		// C's latest, later in the input than the others: its name and SICBL.
 		named(tr("C", "2019-12-20T00:00:00Z", TechnicalFailure, FinalError), "C new", "11E", "ICB E renamed"),
 		// D: an earlier transfer had no Sub-ICB location, the latest has.
 		named(tr("D", "2019-11-02T00:00:00Z", TechnicalFailure, FinalError), "D", "", ""),
-		named(tr("D", "2019-11-03T00:00:00Z", TechnicalFailure, FinalError), "D", "10D", "ICB D again"),
+		named(tr("D", "2019-11-03T00:00:00Z", TechnicalFailure, FinalError), "D", "99X", "ICB D again"),
 		// No ODS code: left out of the practices, counted nationally.
 		Transfer{Status: IntegratedOnTime, DateRequested: at("2019-12-03T00:00:00Z")},
 		// E: only outside the metric months; listed, with empty months.
-		named(tr("E", "2020-01-03T00:00:00Z", TechnicalFailure, FinalError), "E", "10D", "ICB D"),
+		named(tr("E", "2020-01-03T00:00:00Z", TechnicalFailure, FinalError), "E", "99X", "ICB D"),
 	)
 	got := c.Practices()
 	var codes []string
 	for _, p := range got.Practices {
 		codes = append(codes, p.ODSCode+"|"+p.Name.Value+"|"+p.SICBLCode+"|"+p.SICBLName.Value)
 	}
-	want := []string{"C|C new|11E|ICB E renamed", "A|A first latest|11E|ICB E", "D|D|10D|ICB D again", "E|E|10D|ICB D"}
+	want := []string{"C|C new|11E|ICB E renamed", "A|A first latest|11E|ICB E", "D|D|99X|ICB D again", "E|E|99X|ICB D"}
 	if !reflect.DeepEqual(codes, want) {
 		t.Errorf("practices\n got %q\nwant %q", codes, want)
 	}
 	wantS := []SICBL{
 		{ODSCode: "11E", Name: Some("ICB E renamed"), Practices: []string{"C", "A"}},
-		{ODSCode: "10D", Name: Some("ICB D again"), Practices: []string{"D", "E"}},
+		{ODSCode: "99X", Name: Some("ICB D again"), Practices: []string{"D", "E"}},
 	}
 	if !reflect.DeepEqual(got.SICBLs, wantS) {
 		t.Errorf("sicbls\n got %+v\nwant %+v", got.SICBLs, wantS)
