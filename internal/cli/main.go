@@ -20,6 +20,7 @@ const (
 	ExitFailure  = 1 // the run failed; nothing was published
 	ExitUsage    = 2 // usage or configuration error; nothing was read or written
 	ExitRejected = 3 // success, but some rows were rejected (below the threshold)
+	ExitInvalid  = 4 // metrics --validate: a check failed; nothing was published
 )
 
 // usageError is a usage or configuration error (exit code 2).
@@ -66,6 +67,7 @@ func commands() []command {
 		{"explain", "show why conversations got their outcome: timeline, pairing, facts and rule", explainCmd},
 		{"report", "render report.html again from a month's existing outputs", reportCmd},
 		{"ods", "build the organisation metadata from the ODS ORD API and the ASID export", odsCmd},
+		{"metrics", "compute the dashboard's v12 metrics from six months of v11 daily transfer tables", metricsCmd},
 		{"demo", "generate a synthetic month into ./gp2gp-demo and run the pipeline on it", demoCmd},
 		{"bench", "time 'gp2gp run' on cached synthetic months against the gunzip floor", benchCmd},
 		{"version", "print the version", versionCmd},

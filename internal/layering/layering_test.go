@@ -18,7 +18,7 @@ const module = "github.com/nhsdigital/gp2gp/"
 // (or an io.Reader) and return values: reading and writing buckets, files,
 // the network or the environment belongs to store, pipeline and cli, so
 // that the rules can be tested, fuzzed and benchmarked without any.
-var domain = []string{"internal/spine", "internal/metrics", "internal/ods"}
+var domain = []string{"internal/spine", "internal/metrics", "internal/ods", "internal/v12"}
 
 // allowed are the standard packages a domain package may import: pure
 // computation, plus io and encoding/json for decoding what a caller opened.
