@@ -52,11 +52,11 @@ func TestEarlyClassificationChecksTimeOrder(t *testing.T) {
 			run := func(mode earlyMode) (string, *Summary, earlyLog) {
 				out := t.TempDir()
 				cfg := m.config(out)
-				cfg.CutoffDays, cfg.SpillThreshold, cfg.PartitionSize, cfg.TempDir, cfg.early = 1, -1, 1, t.TempDir(), mode
+				cfg.CutoffDays = 1
 				cfg.Now = func() time.Time { return time.Date(2020, 1, 15, 1, 2, 3, 0, time.UTC) }
 				var logs bytes.Buffer
 				cfg.Log = slog.New(slog.NewTextHandler(&logs, nil))
-				res, err := Run(context.Background(), cfg)
+				res, err := run(context.Background(), cfg, options{spillThreshold: -1, partitionSize: 1, tempDir: t.TempDir(), early: mode})
 				if err != nil {
 					t.Fatal(err)
 				}

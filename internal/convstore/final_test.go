@@ -1,0 +1,155 @@
+package convstore
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/nhsdigital/gp2gp/internal/spine"
+	"github.com/nhsdigital/gp2gp/internal/spinelog"
+)
+
+const (
+	cutoff = spine.Day
+	hour   = 3600 * spine.Second
+	t0     = spine.Time(1_575_158_400_000) // 2019-12-01
+)
+
+// finalRow is a row of conversation conv at time t.
+func finalRow(conv string, t spine.Time) spinelog.Row {
+	return spinelog.Row{Time: t, ConversationID: []byte(conv), GUID: fmt.Appendf(nil, "%s-%d", conv, t),
+		Interaction: []byte(spine.RequestStartedID), Sender: []byte("1"), Recipient: []byte("2")}
+}
+
+// finalStore adds to a store, one conversation a partition, with a cutoff of
+// a day: A at t0, B an hour later, then C far enough on to make A's and
+// B's partitions final.
+func finalStore(t *testing.T, dir string) *Store {
+	t.Helper()
+	s := New(Options{PartitionSize: 1, Dir: dir, Cutoff: cutoff})
+	t.Cleanup(s.Close)
+	for _, r := range []spinelog.Row{finalRow("A", t0), finalRow("B", t0+hour), finalRow("C", t0+hour+cutoff+FinalSlack+1)} {
+		if err := s.Add(&r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.Final() != 2 {
+		t.Fatalf("%d partitions final, want A's and B's", s.Final())
+	}
+	return s
+}
+
+// TestFinalBoundary checks which rows of a final partition are proved cut
+// off. SPEC §4.2 keeps a message exactly the cutoff after its
+// conversation's first: such a row must disprove finality, not be counted
+// late. The bound of a partition is the latest first-seen time of it and
+// every partition before it, plus the cutoff: B's is an hour later than A's.
+func TestFinalBoundary(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		row       spinelog.Row
+		disproved bool
+		late      int // of A's and B's partitions
+	}{
+		{"A, exactly the cutoff after its first", finalRow("A", t0+cutoff), true, 0},
+		{"A, just after the cutoff", finalRow("A", t0+cutoff+1), false, 1},
+		{"A, before its partition's bound", finalRow("A", t0+cutoff-1), true, 0},
+		{"B, exactly the cutoff after its first", finalRow("B", t0+hour+cutoff), true, 0},
+		{"B, just after the cutoff", finalRow("B", t0+hour+cutoff+1), false, 1},
+		// A's partition's bound is its own first-seen time: an hour past
+		// B's bound is well past A's.
+		{"A, just after B's bound", finalRow("A", t0+hour+cutoff+1), false, 1},
+		{"C, not final", finalRow("C", t0), false, 0},
+	} {
+		for _, spilled := range []bool{false, true} {
+			dir := ""
+			if spilled {
+				dir = t.TempDir()
+			}
+			s := finalStore(t, dir)
+			if err := s.Add(&tc.row); err != nil {
+				t.Fatal(err)
+			}
+			if s.Disproved() != tc.disproved || s.Late(2) != tc.late {
+				t.Errorf("%s, spilled %v: disproved %v, %d late; want %v, %d", tc.name, spilled, s.Disproved(), s.Late(2), tc.disproved, tc.late)
+			}
+		}
+	}
+}
+
+// TestFinalSlack checks that a partition becomes final only once the rows
+// are more than FinalSlack past its bound, and that once disproved no
+// partition becomes final.
+func TestFinalSlack(t *testing.T) {
+	s := New(Options{PartitionSize: 1, Cutoff: cutoff})
+	defer s.Close()
+	add := func(r spinelog.Row) {
+		t.Helper()
+		if err := s.Add(&r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(finalRow("A", t0))
+	add(finalRow("B", t0+cutoff+FinalSlack)) // exactly the slack past A's bound
+	if s.Final() != 0 {
+		t.Fatalf("%d partitions final at exactly the slack past the bound, want none", s.Final())
+	}
+	add(finalRow("B", t0+cutoff+FinalSlack+1))
+	if s.Final() != 1 {
+		t.Fatalf("%d partitions final past the slack, want A's", s.Final())
+	}
+	add(finalRow("A", t0+cutoff)) // disproves
+	add(finalRow("C", t0+10*cutoff+10*FinalSlack))
+	if !s.Disproved() || s.Final() != 1 {
+		t.Errorf("disproved %v, %d final; want true, still 1", s.Disproved(), s.Final())
+	}
+	if s.Late(100) != 0 || s.Late(-1) != 0 {
+		t.Errorf("Late out of range: %d, %d", s.Late(100), s.Late(-1))
+	}
+}
+
+// TestReadFinal checks reading final partitions while rows are still being
+// added: a final partition gives its rows as they were when it became
+// final, without the later ones, and keeps them; one not final cannot be
+// read; after Finish each partition gives all its rows.
+func TestReadFinal(t *testing.T) {
+	for _, spilled := range []bool{false, true} {
+		dir := ""
+		if spilled {
+			dir = t.TempDir()
+		}
+		s := finalStore(t, dir)
+		late := finalRow("A", t0+cutoff+1)
+		if err := s.Add(&late); err != nil {
+			t.Fatal(err)
+		}
+		r := s.NewReader()
+		if !s.Ready(0) && !spilled {
+			t.Errorf("spilled %v: partition 0 not ready", spilled)
+		}
+		for range 2 { // read twice: the store keeps the rows
+			n, err := r.Read(0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := r.Conversation(0, nil); n != 1 || c.ID != "A" || len(c.Messages) != 1 {
+				t.Errorf("spilled %v: early read of A's partition: %d conversations, %+v; want A's first row only", spilled, n, c)
+			}
+		}
+		if _, err := r.Read(2); err == nil {
+			t.Errorf("spilled %v: read a partition not final", spilled)
+		}
+		if _, err := r.Read(3); err == nil {
+			t.Errorf("spilled %v: read a partition that does not exist", spilled)
+		}
+		if err := s.Finish(); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Add(&late); err == nil {
+			t.Errorf("spilled %v: row added after Finish", spilled)
+		}
+		got := readAll(t, s)
+		if len(got) != 3 || len(got[0].Messages) != 2 {
+			t.Errorf("spilled %v: after Finish, %d conversations, A with %d messages; want 3, 2", spilled, len(got), len(got[0].Messages))
+		}
+	}
+}
