@@ -76,6 +76,22 @@ func TestFinalBoundary(t *testing.T) {
 	}
 }
 
+// TestLastPartitionNotFinal checks that the last partition is never
+// final, however far past its bound the rows are: it may still get new
+// conversations, whose rows are not cut off.
+func TestLastPartitionNotFinal(t *testing.T) {
+	s := New(Options{PartitionSize: 3, Cutoff: cutoff})
+	defer s.Close()
+	for _, r := range []spinelog.Row{finalRow("A", t0), finalRow("B", t0+1), finalRow("A", t0+10*cutoff)} {
+		if err := s.Add(&r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.Final() != 0 {
+		t.Errorf("%d partitions final, want none: a third conversation may join A and B", s.Final())
+	}
+}
+
 // TestFinalSlack checks that a partition becomes final only once the rows
 // are more than FinalSlack past its bound, and that once disproved no
 // partition becomes final.
