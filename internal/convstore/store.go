@@ -207,9 +207,6 @@ func (s *Store) Partitions() int { return len(s.parts) }
 // in, or spills.
 func (s *Store) Bytes() int64 { return s.bytes }
 
-// Spilled reports whether the partitions are kept on disk.
-func (s *Store) Spilled() bool { return s.dir != "" }
-
 // load returns the first n bytes of partition k's records (all of them if
 // n < 0), into buf if it is spilled (reallocated only if too small). If
 // forget is set, the store drops the records.
