@@ -152,7 +152,6 @@ func run(ctx context.Context, cfg Config, o options) (*Result, error) {
 	from := 0
 	if e != nil {
 		emitted, late, disproved, err := e.end()
-		e = nil // its reader's buffers are not needed any more
 		if err != nil {
 			return nil, err
 		}
