@@ -2,6 +2,7 @@ package convstore
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/nhsdigital/gp2gp/internal/spine"
@@ -168,4 +169,112 @@ func TestReadFinal(t *testing.T) {
 			t.Errorf("spilled %v: after Finish, %d conversations, A with %d messages; want 3, 2", spilled, len(got), len(got[0].Messages))
 		}
 	}
+}
+
+// TestFinalIsSound checks finality on random logs, mostly in time order,
+// some rows displaced by up to two days: a final partition read early
+// gives exactly the rows it had then, and unless finality was disproved,
+// every row of its conversations that came later is more than the cutoff
+// after the conversation's first message (SPEC §4.2's cut off), so
+// classifying it early changes nothing. Some seeds must make partitions
+// final and not be disproved, and some be disproved, or the test proves
+// nothing.
+func TestFinalIsSound(t *testing.T) {
+	sound, disproved := 0, 0
+	for seed := range uint64(40) {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		rows := orderedRows(rng, 150)
+		s := New(Options{PartitionSize: 1 + rng.IntN(6), Cutoff: cutoff})
+		r := s.NewReader()
+		finalAt := []int{} // by partition: the rows added when it became final
+		for i := range rows {
+			if err := s.Add(&rows[i]); err != nil {
+				t.Fatal(err)
+			}
+			for len(finalAt) < s.Final() {
+				k := len(finalAt)
+				finalAt = append(finalAt, i+1)
+				g := spine.NewGrouper()
+				for j := range rows[:i+1] {
+					g.Add(message(&rows[j]))
+				}
+				n, err := r.Read(k)
+				if err != nil {
+					t.Fatal(err)
+				}
+				size := int(s.size)
+				want := g.Conversations()[k*size : min((k+1)*size, g.Len())]
+				if n != len(want) {
+					t.Fatalf("seed %d: partition %d read early: %d conversations, want %d", seed, k, n, len(want))
+				}
+				for c := range n {
+					got := r.Conversation(c, nil)
+					if got.ID != want[c].ID || len(got.Messages) != len(want[c].Messages) {
+						t.Fatalf("seed %d: partition %d read early: conversation %q with %d messages, want %q with %d",
+							seed, k, got.ID, len(got.Messages), want[c].ID, len(want[c].Messages))
+					}
+				}
+			}
+		}
+		if s.Disproved() {
+			disproved++
+			continue
+		}
+		// Each conversation's first message, and partition.
+		first, part := map[string]spine.Time{}, map[string]int{}
+		for i := range rows {
+			id := string(rows[i].ConversationID)
+			if f, ok := first[id]; !ok || rows[i].Time < f {
+				first[id] = rows[i].Time
+			}
+			if _, ok := part[id]; !ok {
+				part[id] = len(part) / int(s.size)
+			}
+		}
+		late := 0
+		for i := range rows {
+			id := string(rows[i].ConversationID)
+			if k := part[id]; k < len(finalAt) && i >= finalAt[k] {
+				late++
+				if rows[i].Time-first[id] <= cutoff {
+					t.Fatalf("seed %d: row %d of %s, partition %d final at row %d, is kept by the cutoff: finality not disproved", seed, i, id, k, finalAt[k])
+				}
+			}
+		}
+		if late != s.Late(len(finalAt)) {
+			t.Errorf("seed %d: %d rows came after their partition was final, Late says %d", seed, late, s.Late(len(finalAt)))
+		}
+		if len(finalAt) > 0 {
+			sound++
+		}
+	}
+	if sound < 5 || disproved < 5 {
+		t.Errorf("%d seeds made partitions final undisproved, %d disproved; want 5 of each", sound, disproved)
+	}
+}
+
+// orderedRows is a log of about n conversations over a few months, an
+// hour or so a row, each conversation's rows over a few days, a few rows
+// displaced by up to two days.
+func orderedRows(rng *rand.Rand, n int) []spinelog.Row {
+	var active []string
+	var rows []spinelog.Row
+	now := t0
+	for started := 0; started < n || len(active) > 0; {
+		now += spine.Time(rng.IntN(int(2 * hour)))
+		if started < n && (len(active) == 0 || rng.IntN(3) == 0) {
+			active = append(active, fmt.Sprintf("c%d", started))
+			started++
+		}
+		i := rng.IntN(len(active))
+		at := now
+		if rng.IntN(30) == 0 {
+			at -= spine.Time(rng.Int64N(int64(2 * spine.Day)))
+		}
+		rows = append(rows, finalRow(active[i], at))
+		if rng.IntN(4) == 0 { // the conversation's last row
+			active = append(active[:i], active[i+1:]...)
+		}
+	}
+	return rows
 }
