@@ -48,8 +48,12 @@ validate-static: ## format check, vet, lint, go.mod tidy (gp2gp's module and too
 	$(GO) mod tidy -diff
 	cd $(PQCHECK_DIR) && $(GO) vet ./... && $(STATICCHECK) ./... && $(GO) mod tidy -diff
 
+# Every package that starts goroutines (grep for `go ` and `.Go(`): the
+# decompressor (spinelog), the spill writer (convstore), the classifying
+# workers and progress ticker (pipeline), the S3 test server (s3test);
+# output's Parquet writer is checked too.
 race: ## the concurrent packages' tests under the race detector (as CI runs them)
-	$(GO) test -race ./internal/spinelog/ ./internal/pipeline/ ./internal/output/
+	$(GO) test -race ./internal/spinelog/ ./internal/convstore/ ./internal/pipeline/ ./internal/output/ ./internal/store/s3test/
 
 validate: validate-static test ## format check, vet, lint, tests
 

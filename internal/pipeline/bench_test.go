@@ -5,6 +5,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/nhsdigital/gp2gp/internal/convstore"
 	"github.com/nhsdigital/gp2gp/internal/spine"
 	"github.com/nhsdigital/gp2gp/internal/spinelog"
 	"github.com/nhsdigital/gp2gp/internal/synth"
@@ -40,46 +41,32 @@ func benchRows(b *testing.B, conversations int) []spinelog.Row {
 	}
 }
 
-// BenchmarkGroup is the grouping of rows into compact partitions: the
-// per-row work of the reading phase besides parsing.
-func BenchmarkGroup(b *testing.B) {
-	rows := benchRows(b, 20_000)
-	b.ReportAllocs()
-	for b.Loop() {
-		ps := newPartitions(DefaultPartitionSize, "")
-		for i := range rows {
-			if err := ps.add(&rows[i]); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	b.ReportMetric(float64(len(rows))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-}
-
 // BenchmarkClassifyPartition decodes and classifies partitions: the
 // per-conversation work after reading, Parquet aside.
 func BenchmarkClassifyPartition(b *testing.B) {
 	rows := benchRows(b, 20_000)
-	ps := newPartitions(DefaultPartitionSize, "")
-	for i := range rows {
-		if err := ps.add(&rows[i]); err != nil {
+	opt := spine.Options{WindowStart: 0, WindowEnd: 1 << 62}
+	conversations := 0
+	b.ReportAllocs()
+	for range b.N {
+		b.StopTimer() // a store's partitions are read once: fill another
+		st := convstore.New(convstore.Options{})
+		for i := range rows {
+			if err := st.Add(&rows[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := st.Finish(); err != nil {
 			b.Fatal(err)
 		}
-	}
-	data := make([][]byte, len(ps.parts))
-	for k, p := range ps.parts {
-		data[k] = p.buf
-	}
-	opt := spine.Options{WindowStart: 0, WindowEnd: 1 << 62}
-	d := decoder{strs: ps.strs.values}
-	b.ReportAllocs()
-	for b.Loop() {
-		for k := range ps.parts {
-			ps.parts[k].buf = data[k]
-			if c := classifyPartition(ps, k, &d, opt, nil); c.err != nil {
+		r := st.NewReader()
+		b.StartTimer()
+		for k := range st.Partitions() {
+			if c := classifyPartition(r, k, opt, nil); c.err != nil {
 				b.Fatal(c.err)
 			}
 		}
+		conversations += st.Conversations()
 	}
-	b.ReportMetric(float64(ps.conversations())*float64(b.N)/b.Elapsed().Seconds(), "conversations/s")
+	b.ReportMetric(float64(conversations)/b.Elapsed().Seconds(), "conversations/s")
 }

@@ -2,11 +2,11 @@ package pipeline
 
 import (
 	"context"
-	"fmt"
 	"runtime"
 	"slices"
 	"sync"
 
+	"github.com/nhsdigital/gp2gp/internal/convstore"
 	"github.com/nhsdigital/gp2gp/internal/spine"
 )
 
@@ -22,8 +22,8 @@ type classified struct {
 // calls emit with each partition's result in partition order, so that
 // transfers come out in first-seen order. At most a few partitions are
 // decoded or waiting at once.
-func classifyPartitions(ctx context.Context, ps *partitions, from int, opt spine.Options, emit func(*classified) error) error {
-	n := len(ps.parts)
+func classifyPartitions(ctx context.Context, st *convstore.Store, from int, opt spine.Options, emit func(*classified) error) error {
+	n := st.Partitions()
 	workers := max(1, min(runtime.GOMAXPROCS(0), n-from))
 	results := make([]chan *classified, n)
 	for k := range results {
@@ -40,8 +40,7 @@ func classifyPartitions(ctx context.Context, ps *partitions, from int, opt spine
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			var d decoder
-			d.strs = ps.strs.values
+			r := st.NewReader()
 			for {
 				select {
 				case tokens <- struct{}{}:
@@ -61,7 +60,7 @@ func classifyPartitions(ctx context.Context, ps *partitions, from int, opt spine
 				case ts = <-spare:
 				default:
 				}
-				results[i] <- classifyPartition(ps, i, &d, opt, ts)
+				results[i] <- classifyPartition(r, i, opt, ts)
 			}
 		})
 	}
@@ -89,31 +88,19 @@ func classifyPartitions(ctx context.Context, ps *partitions, from int, opt spine
 	return nil
 }
 
-// classifyPartition decodes and classifies partition k, appending its
+// classifyPartition reads and classifies partition k, appending its
 // transfers to ts (an emitted partition's, reused, or nil).
-func classifyPartition(ps *partitions, k int, d *decoder, opt spine.Options, ts []spine.Transfer) *classified {
-	data, err := ps.load(k, d.data)
+func classifyPartition(r *convstore.Reader, k int, opt spine.Options, ts []spine.Transfer) *classified {
+	n, err := r.Read(k)
 	if err != nil {
 		return &classified{err: err}
 	}
-	if ps.dir != "" {
-		d.data = data
-	}
-	return classifyRecords(k, data, d, opt, ts)
-}
-
-// classifyRecords decodes and classifies the records of partition k.
-func classifyRecords(k int, data []byte, d *decoder, opt spine.Options, ts []spine.Transfer) *classified {
-	if err := d.decode(data); err != nil {
-		return &classified{err: fmt.Errorf("partition %d: %w", k, err)}
-	}
-	n := d.conversations()
 	c := &classified{sum: newSummary(), transfers: slices.Grow(ts[:0], n)}
 	var buf []spine.Message
 	var classifier spine.Classifier
 	tally := newDispositionTally()
 	for i := range n {
-		conv := d.conversation(i, buf)
+		conv := r.Conversation(i, buf)
 		buf = conv.Messages
 		cl := classifier.Classify(conv, opt)
 		c.sum.add(cl, tally)

@@ -20,16 +20,6 @@ type Config struct {
 	// NoReport skips report.html (NO_REPORT, --no-report).
 	NoReport bool
 
-	// TempDir is where a large run spills its rows (os.TempDir if empty);
-	// the files are removed when the run ends.
-	TempDir string
-	// SpillThreshold is the compressed size of the two logs above which
-	// rows are spilled to disk: 0 means DefaultSpillThreshold, negative
-	// means always.
-	SpillThreshold int64
-	// PartitionSize is how many conversations are classified together; 0
-	// means DefaultPartitionSize.
-	PartitionSize int
 	// Progress, if set, is called every ProgressInterval (5 s if zero) from
 	// another goroutine, and at each phase, with the run's progress.
 	Progress         func(Progress)
@@ -37,7 +27,21 @@ type Config struct {
 
 	Now func() time.Time // the run's clock, for generatedOn; time.Now if nil
 	Log *slog.Logger     // discarded if nil
+}
 
+// options are a run's settings that only tests choose: Run uses the zero
+// value.
+type options struct {
+	// tempDir is where a large run spills its rows; os.TempDir (TMPDIR) if
+	// empty. The files are removed when the run ends.
+	tempDir string
+	// spillThreshold is the compressed size of the two logs above which
+	// rows are spilled to disk: 0 means DefaultSpillThreshold, negative
+	// means always.
+	spillThreshold int64
+	// partitionSize is how many conversations are classified together; 0
+	// means convstore.DefaultPartitionSize.
+	partitionSize int
 	// onPhase, if set, is called as the run reaches each phase: "classify",
 	// "encode", "publish", and "published NAME" after each output. Tests use
 	// it to interrupt a run at each point.
@@ -47,19 +51,9 @@ type Config struct {
 	early earlyMode
 }
 
-// earlyMode is when a run with a cutoff, spilling, classifies partitions
-// during the read (see early.go).
-type earlyMode int
-
-const (
-	earlyIdle  earlyMode = iota // while the reader waits for the decompressor: the default
-	earlyOff                    // never
-	earlyEager                  // each as soon as it is final: deterministic, for tests
-)
-
-func (c *Config) phase(p string) {
-	if c.onPhase != nil {
-		c.onPhase(p)
+func (o *options) phase(p string) {
+	if o.onPhase != nil {
+		o.onPhase(p)
 	}
 }
 

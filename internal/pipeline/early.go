@@ -1,33 +1,21 @@
 package pipeline
 
 import (
-	"fmt"
-
+	"github.com/nhsdigital/gp2gp/internal/convstore"
 	"github.com/nhsdigital/gp2gp/internal/spine"
+	"github.com/nhsdigital/gp2gp/internal/spinelog"
 )
 
-// Early classification: with a cutoff, a run classifies some partitions
-// while it is still reading the logs, with the time the parser would
-// otherwise spend waiting for the decompressor, instead of after the read,
-// when the run waits for it on both cores.
+// Early classification: with a cutoff, a run classifies the partitions the
+// store reports final (see convstore.Store.Final: no row still to come can
+// change them) while it is still reading the logs, with the time the
+// parser would otherwise spend waiting for the decompressor, instead of
+// after the read, when the run waits for it on both cores.
 //
-// A conversation's messages later than the cutoff after its first are
-// dropped (SPEC §4.2). Partitions hold conversations in first-seen order,
-// so once the log has moved past the latest first-seen time of partitions
-// 0..k by more than the cutoff, every row still to come of their
-// conversations will be dropped, if the log is in time order from there
-// on. Partition k can then be classified from the rows it has: the rows it
-// gets later are all cut off and change nothing else.
-//
-// Spine logs are only mostly in time order, so that is checked, not
-// assumed. A partition is finalized only once the log is earlySlack past
-// its bound (its first-seen time + the cutoff), and every row of a
-// finalized partition that arrives later must be later than the bound,
-// which proves it is dropped: the conversation's first message is no later
-// than its first-seen row. Those rows are counted as cut off. Any other
-// row ends the speculation: what was classified early is discarded and the
-// run classifies every partition after the read, as without it. The rows
-// are in the spill files either way.
+// The store checks, rather than assumes, that the logs are in time order
+// enough. If a row disproves the finality of what was classified early,
+// that is discarded and the run classifies every partition after the
+// read, as without it.
 //
 // The work is done on the reading goroutine, a partition at a time, when
 // the decompressor has not produced the next block yet (spinelog's
@@ -36,137 +24,83 @@ import (
 // the read, and slow it by as much as it saves. The reader's read-ahead
 // absorbs what the decompressor produces meanwhile.
 type early struct {
-	ps     *partitions
-	opt    spine.Options
-	emit   func(*classified) error
-	eager  bool         // classify each partition as soon as it is final (tests)
-	hi     spine.Time   // the latest row time so far
-	first  spine.Time   // the latest first-seen time of the finalized partitions
-	bounds []spine.Time // by finalized partition: its later rows must be later
-	late   []int        // by finalized partition: rows that came after it was finalized
-	jobs   []earlyJob   // finalized partitions not yet classified, in order
-	failed bool         // a row disproved the speculation
-
-	d       decoder
+	st      *convstore.Store
+	r       *convstore.Reader
+	opt     spine.Options
+	emit    func(*classified) error
+	eager   bool             // classify each partition as soon as it is final (tests)
 	ts      []spine.Transfer // the last partition's transfers, reused
 	emitted int              // partitions classified and emitted: 0..emitted-1
 	err     error
 }
 
-// earlySlack is how far past a partition's bound the log must be before
-// the partition is finalized: rows logged up to this much out of time
-// order (Splunk exports have them minutes late) cost nothing.
-const earlySlack = spine.Day
+// earlyMode is when a run with a cutoff, spilling, classifies partitions
+// during the read.
+type earlyMode int
 
-// earlyJob is a finalized partition to classify from its file's first size
-// bytes, once the spill writer has closed written.
-type earlyJob struct {
-	k       int
-	size    int64
-	written <-chan struct{}
-	strs    []string // the interned values so far
+const (
+	earlyIdle  earlyMode = iota // while the reader waits for the decompressor: the default
+	earlyOff                    // never
+	earlyEager                  // each as soon as it is final: deterministic, for tests
+)
+
+// startEarly prepares to classify the final partitions of st, in order,
+// passing each result to emit. st must have the cutoff of opt.
+func startEarly(st *convstore.Store, opt spine.Options, eager bool, emit func(*classified) error) *early {
+	return &early{st: st, r: st.NewReader(), opt: opt, emit: emit, eager: eager}
 }
 
-// startEarly prepares to classify the partitions of ps early, in order,
-// passing each result to emit. ps must spill, and opt have a cutoff. The
-// reader calls idle when it waits; if eager, partitions are classified as
-// soon as they are final instead.
-func startEarly(ps *partitions, opt spine.Options, eager bool, emit func(*classified) error) *early {
-	e := &early{ps: ps, opt: opt, emit: emit, eager: eager, hi: minTime, first: minTime}
-	ps.early = e
-	return e
+// watch makes lr classify a partition whenever it waits for the
+// decompressor (unless e is eager, or nil).
+func (e *early) watch(lr *spinelog.Reader) {
+	if e != nil && !e.eager {
+		lr.SetIdle(e.idle)
+	}
 }
 
-// observe checks a row of partition k at time t, added by the reader, and
-// finalizes the partitions the log has moved far enough past.
-func (e *early) observe(k int, t spine.Time) error {
-	e.hi = max(e.hi, t)
-	if k < len(e.bounds) {
-		if t > e.bounds[k] {
-			e.late[k]++
-		} else {
-			e.failed = true
+// added is called after each row is added to the store: if e is eager, it
+// classifies every partition final so far.
+func (e *early) added() {
+	if e != nil && e.eager {
+		for e.step(true) {
 		}
-		return nil
 	}
-	ps := e.ps
-	// Partition k is full once a later one exists.
-	for len(e.bounds) < len(ps.parts)-1 && !e.failed {
-		k := len(e.bounds)
-		first := max(e.first, ps.parts[k].first)
-		if e.hi-earlySlack <= first+e.opt.Cutoff {
-			break
-		}
-		if err := ps.flush(k); err != nil {
-			return err
-		}
-		e.first = first
-		e.bounds = append(e.bounds, first+e.opt.Cutoff)
-		e.late = append(e.late, 0)
-		e.jobs = append(e.jobs, earlyJob{k: k, size: ps.parts[k].spilled, written: ps.spill.barrier(), strs: ps.strs.values})
-	}
-	for e.eager && len(e.jobs) > 0 && e.err == nil && !e.failed {
-		e.step(true)
-	}
-	return e.err
 }
 
-// idle classifies the next finalized partition, if its file is written.
+// idle classifies the next final partition, if its rows are on disk.
 func (e *early) idle() { e.step(false) }
 
-// step classifies and emits the next finalized partition, waiting for its
-// file to be written if wait is set, else only if it is.
-func (e *early) step(wait bool) {
-	if len(e.jobs) == 0 || e.err != nil || e.failed {
-		return
+// step classifies and emits the next final partition, if there is one and
+// it is ready or wait is set, and reports whether it did.
+func (e *early) step(wait bool) bool {
+	k := e.emitted
+	if e.err != nil || e.st.Disproved() || k >= e.st.Final() || !wait && !e.st.Ready(k) {
+		return false
 	}
-	j := e.jobs[0]
-	if wait {
-		<-j.written
-	} else {
-		select {
-		case <-j.written:
-		default:
-			return
-		}
-	}
-	e.jobs = e.jobs[1:]
-	if err := e.ps.spill.failed(); err != nil {
-		e.err = err
-		return
-	}
-	data, err := readFileInto(partitionFile(e.ps.dir, j.k), j.size, e.d.data)
-	if err != nil {
-		e.err = fmt.Errorf("read spilled partition: %w", err)
-		return
-	}
-	e.d.data, e.d.strs = data, j.strs
-	c := classifyRecords(j.k, data, &e.d, e.opt, e.ts)
+	c := classifyPartition(e.r, k, e.opt, e.ts)
 	if c.err == nil {
 		c.err = e.emit(c)
 	}
 	if c.err != nil {
 		e.err = c.err
-		return
+		return false
 	}
 	clear(c.transfers) // drop the references to the partition's strings
 	e.ts = c.transfers[:0]
 	e.emitted++
+	return true
 }
 
 // end returns how many partitions were emitted (0..emitted-1) and the rows
-// of theirs that came after they were finalized, all cut off. If a row
-// disproved the speculation, what was emitted must be discarded. It is
+// of theirs that came after they were final, all cut off. If a row
+// disproved their finality, what was emitted must be discarded. It is
 // called once the reader is done.
 func (e *early) end() (emitted, late int, disproved bool, err error) {
 	if e.err != nil {
 		return 0, 0, false, e.err
 	}
-	if e.failed {
+	if e.st.Disproved() {
 		return 0, 0, true, nil
 	}
-	for _, n := range e.late[:e.emitted] {
-		late += n
-	}
-	return e.emitted, late, false, nil
+	return e.emitted, e.st.Late(e.emitted), false, nil
 }

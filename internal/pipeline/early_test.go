@@ -14,13 +14,14 @@ import (
 )
 
 // TestEarlyClassificationChecksTimeOrder runs logs with a row logged long
-// after its time, in one partition per conversation (so that each is
-// finalized as soon as the log is a cutoff and earlySlack past it), with
+// after its time, in one partition per conversation (so that each is final
+// as soon as the log is a cutoff and convstore.FinalSlack past it), with
 // early classification and without. A displaced row within the cutoff of
-// its conversation's first message must disprove the speculation, and the
-// run must classify everything again and count the row where it belongs;
-// one beyond the cutoff is counted as cut off. Either way the outputs and
-// the accounting equal those of the run without early classification.
+// its conversation's first message, or exactly the cutoff after it (kept:
+// SPEC §4.2), must disprove the speculation, and the run must classify
+// everything again and count the row where it belongs; one beyond the
+// cutoff is counted as cut off. Either way the outputs and the accounting
+// equal those of the run without early classification.
 func TestEarlyClassificationChecksTimeOrder(t *testing.T) {
 	for _, tc := range []struct {
 		name          string
@@ -29,6 +30,8 @@ func TestEarlyClassificationChecksTimeOrder(t *testing.T) {
 		wantA         string // conversation A's outcome
 	}{
 		{"within the cutoff", "2019-12-01T02:00:00.000+0000", true, "INTEGRATED_ON_TIME/"},
+		// SPEC §4.2 keeps a message exactly the cutoff after the first.
+		{"exactly the cutoff", "2019-12-02T00:00:00.000+0000", true, "INTEGRATED_ON_TIME/"},
 		{"beyond the cutoff", "2019-12-02T01:00:00.000+0000", false, "PROCESS_FAILURE/Transferred, not integrated"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -52,11 +55,11 @@ func TestEarlyClassificationChecksTimeOrder(t *testing.T) {
 			run := func(mode earlyMode) (string, *Summary, earlyLog) {
 				out := t.TempDir()
 				cfg := m.config(out)
-				cfg.CutoffDays, cfg.SpillThreshold, cfg.PartitionSize, cfg.TempDir, cfg.early = 1, -1, 1, t.TempDir(), mode
+				cfg.CutoffDays = 1
 				cfg.Now = func() time.Time { return time.Date(2020, 1, 15, 1, 2, 3, 0, time.UTC) }
 				var logs bytes.Buffer
 				cfg.Log = slog.New(slog.NewTextHandler(&logs, nil))
-				res, err := Run(context.Background(), cfg)
+				res, err := run(context.Background(), cfg, options{spillThreshold: -1, partitionSize: 1, tempDir: t.TempDir(), early: mode})
 				if err != nil {
 					t.Fatal(err)
 				}

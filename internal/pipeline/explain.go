@@ -117,7 +117,7 @@ func Explain(ctx context.Context, req ExplainRequest) (*Explained, error) {
 			rej, err := streamLog(ctx, r, filepath.Base(in.key), g, keep)
 			r.Close()
 			if err != nil {
-				return nil, fmt.Errorf("%s %s: %w", in.name, spineB.URL(in.key), err)
+				return nil, logError(in.name, spineB.URL(in.key), err)
 			}
 			res.Inputs = append(res.Inputs, spineB.URL(in.key))
 			res.RowsRejected += rej
@@ -174,7 +174,7 @@ func readLocalLog(ctx context.Context, name string, g *spine.Grouper, keep func(
 	}
 	rej, err := streamLog(ctx, r, filepath.Base(name), g, keep)
 	if err != nil {
-		return 0, fmt.Errorf("input %s: %w", name, err)
+		return 0, logError("input", name, err)
 	}
 	return rej, nil
 }

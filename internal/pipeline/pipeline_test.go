@@ -432,13 +432,12 @@ func TestInterruptionPoints(t *testing.T) {
 			defer cancel()
 			cfg := m.config(out)
 			reached := false
-			cfg.onPhase = func(p string) {
+			_, err := run(ctx, cfg, options{onPhase: func(p string) {
 				if p == at {
 					reached = true
 					cancel()
 				}
-			}
-			_, err := Run(ctx, cfg)
+			}})
 			if !reached {
 				t.Fatalf("phase %q never reached", at)
 			}

@@ -15,6 +15,7 @@ import (
 	"path"
 	"time"
 
+	"github.com/nhsdigital/gp2gp/internal/convstore"
 	"github.com/nhsdigital/gp2gp/internal/metrics"
 	"github.com/nhsdigital/gp2gp/internal/output"
 	"github.com/nhsdigital/gp2gp/internal/spine"
@@ -46,7 +47,17 @@ type Result struct {
 // Run performs the monthly run described by cfg. It computes everything
 // before it writes anything; outputs are published only if all succeeds.
 // On failure the Result, if not nil, holds the summary so far.
+//
+// The run opens the buckets, checks that every input exists, reads the
+// two logs into a conversation store (see convstore), classifies the
+// store's partitions into transfers and metrics, encodes the outputs and
+// publishes them.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
+	return run(ctx, cfg, options{})
+}
+
+// run is Run with the settings only tests choose.
+func run(ctx context.Context, cfg Config, o options) (*Result, error) {
 	start := time.Now()
 	log := cfg.log()
 	layout := NewLayout(cfg.Anchor)
@@ -56,6 +67,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	sum.CutoffDays = cfg.CutoffDays
 	sum.MaxRejectedFraction = cfg.MaxRejectedFraction
 
+	// Open the buckets.
 	opts := store.Options{EndpointURL: cfg.S3Endpoint}
 	spineB, err := store.Open(ctx, cfg.SpineBucket, opts)
 	if err != nil {
@@ -73,6 +85,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	defer outB.Close()
 
+	// Check the inputs, before reading any.
 	inputs := []input{
 		{"metric log", spineB, layout.MetricLogKey()},
 		{"overflow log", spineB, layout.OverflowLogKey()},
@@ -86,55 +99,59 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 
-	spill, err := spillDecision(ctx, cfg, spineB, layout)
+	// Read the logs into the store, in memory or, for a large month, on
+	// disk; classify early the partitions that become final meanwhile.
+	spill, err := spillDecision(ctx, o.spillThreshold, spineB, layout)
 	if err != nil {
 		return nil, err
 	}
 	dir := ""
 	if spill {
-		if dir, err = os.MkdirTemp(cfg.TempDir, "gp2gp-spill-*"); err != nil {
-			return nil, spillDirError(cfg.TempDir, err)
+		if dir, err = os.MkdirTemp(o.tempDir, "gp2gp-spill-*"); err != nil {
+			return nil, spillDirError(o.tempDir, err)
 		}
 		defer os.RemoveAll(dir)
 	}
-	ps := newPartitions(cfg.partitionSize(), dir)
-	defer ps.closeFiles()
+	opt := classifyOptions(cfg.CutoffDays, layout)
+	classifyEarly := spill && opt.Cutoff > 0 && o.early != earlyOff
+	storeOpt := convstore.Options{PartitionSize: o.partitionSize, Dir: dir}
+	if classifyEarly {
+		storeOpt.Cutoff = opt.Cutoff
+	}
+	st := convstore.New(storeOpt)
+	defer st.Close()
 	prog := startProgress(cfg.Progress, cfg.ProgressInterval)
 	defer prog.stop()
-
-	opt := classifyOptions(cfg.CutoffDays, layout)
 	col, err := newCollector(dir, orgs, layout)
 	if err != nil {
 		return nil, err
 	}
 	defer func() { col.discard() }()
 	var e *early
-	if spill && opt.Cutoff > 0 && cfg.early != earlyOff {
-		e = startEarly(ps, opt, cfg.early == earlyEager, col.add)
+	if classifyEarly {
+		e = startEarly(st, opt, o.early == earlyEager, col.add)
 	}
-
 	var rejected []*spinelog.ParseError
 	for _, in := range inputs[:2] {
 		log.Info("reading", "input", in.name, "object", spineB.URL(in.key), "spill", spill)
-		is, rej, err := readLog(ctx, spineB, in.key, in.name, ps, prog)
+		is, rej, err := readLog(ctx, spineB, in.key, in.name, st, e, prog)
 		if err != nil {
 			return nil, err
 		}
 		sum.addInput(is)
 		rejected = append(rejected, rej...)
 	}
-	if err := ps.finish(); err != nil {
+	if err := st.Finish(); err != nil {
 		return nil, err
 	}
-	ps.release()
 	if sum.RowsRejected > 0 && float64(sum.RowsRejected) > cfg.MaxRejectedFraction*float64(sum.RowsRead) {
 		return &Result{Summary: sum}, &TooManyRejectedError{Rejected: sum.RowsRejected, Read: sum.RowsRead, Max: cfg.MaxRejectedFraction, First: rejected[0]}
 	}
 
+	// Classify the partitions not classified early.
 	from := 0
 	if e != nil {
 		emitted, late, disproved, err := e.end()
-		ps.early = nil // its decoder's buffers are not needed any more
 		if err != nil {
 			return nil, err
 		}
@@ -148,11 +165,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		col.sum.Messages[spine.CutOff.String()] += late
 		log.Info("classified early", "partitions", emitted, "disproved", disproved)
 	}
-	log.Info("classifying", "conversations", ps.conversations(), "partitions", len(ps.parts)-from, "compact_mb", ps.bytes>>20, "spilled", spill, cpu())
-	cfg.phase("classify")
-	prog.classifying(ps.conversations())
+	log.Info("classifying", "conversations", st.Conversations(), "partitions", st.Partitions()-from, "compact_mb", st.Bytes()>>20, "spilled", spill, cpu())
+	o.phase("classify")
+	prog.classifying(st.Conversations())
 	prog.classified(col.sum.Conversations)
-	err = classifyPartitions(ctx, ps, from, opt, func(c *classified) error {
+	err = classifyPartitions(ctx, st, from, opt, func(c *classified) error {
 		prog.classified(c.sum.Conversations)
 		return col.add(c)
 	})
@@ -170,7 +187,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	national := col.national.Metrics()
 	sum.UnknownRequestingASIDs = unknownASIDs(practice)
 
-	cfg.phase("encode")
+	// Encode the outputs, then publish them.
+	o.phase("encode")
 	prog.publishing()
 	encoded, err := encodeOutputs(&cfg, sum, start, transfersFile, practice, national, rejected)
 	if err != nil {
@@ -180,8 +198,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, ctx.Err()
 	}
 	log.Debug("outputs encoded")
-	cfg.phase("publish")
-	if err := publish(ctx, outB, layout, encoded, cfg.phase); err != nil {
+	o.phase("publish")
+	if err := publish(ctx, outB, layout, encoded, o.phase); err != nil {
 		return nil, err
 	}
 	res := &Result{Summary: sum, National: national, Outputs: outB.URL(layout.OutputKey(""))}
@@ -224,11 +242,12 @@ func readOrganisations(ctx context.Context, b *store.Bucket, key string) (*metri
 	return orgs, nil
 }
 
-// readLog streams one Spine log into ps, skipping and collecting rejected rows.
-func readLog(ctx context.Context, b *store.Bucket, key, input string, ps *partitions, prog *progress) (InputSummary, []*spinelog.ParseError, error) {
+// readLog streams one Spine log into st, skipping and collecting rejected
+// rows, and classifying early with e, if set.
+func readLog(ctx context.Context, b *store.Bucket, key, input string, st *convstore.Store, e *early, prog *progress) (InputSummary, []*spinelog.ParseError, error) {
 	is := InputSummary{Input: input, Object: b.URL(key)}
 	size, err := b.Size(ctx, key)
-	if err != nil {
+	if err != nil { // the store's error names the object
 		return is, nil, fmt.Errorf("%s: %w", input, err)
 	}
 	r, err := b.NewReader(ctx, key)
@@ -238,12 +257,10 @@ func readLog(ctx context.Context, b *store.Bucket, key, input string, ps *partit
 	defer r.Close()
 	lr, err := spinelog.NewReader(r, path.Base(key))
 	if err != nil {
-		return is, nil, fmt.Errorf("%s %s: %w", input, b.URL(key), err)
+		return is, nil, logError(input, b.URL(key), err)
 	}
 	defer lr.Close()
-	if ps.early != nil && !ps.early.eager {
-		lr.SetIdle(ps.early.idle)
-	}
+	e.watch(lr)
 	prog.reading(input, size, lr)
 	var rejected []*spinelog.ParseError
 	var row spinelog.Row
@@ -256,11 +273,12 @@ func readLog(ctx context.Context, b *store.Bucket, key, input string, ps *partit
 				rejected = append(rejected, pe)
 				continue
 			}
-			return is, nil, fmt.Errorf("%s %s: %w", input, b.URL(key), err)
+			return is, nil, logError(input, b.URL(key), err)
 		}
-		if err := ps.add(&row); err != nil {
+		if err := st.Add(&row); err != nil {
 			return is, nil, err
 		}
+		e.added()
 		if n%4096 == 0 && ctx.Err() != nil {
 			return is, nil, ctx.Err()
 		}
@@ -268,10 +286,23 @@ func readLog(ctx context.Context, b *store.Bucket, key, input string, ps *partit
 	if ctx.Err() != nil {
 		return is, nil, ctx.Err()
 	}
-	st := lr.Stats()
-	prog.read(st)
-	is.RowsRead, is.RowsAccepted, is.RowsRejected = int(st.Records), int(st.Accepted), int(st.Rejected)
+	stats := lr.Stats()
+	prog.read(stats)
+	is.RowsRead, is.RowsAccepted, is.RowsRejected = int(stats.Records), int(stats.Accepted), int(stats.Rejected)
 	return is, rejected, nil
+}
+
+// logError says which input an error reading a log came from, and where it
+// is, once. spinelog's errors name the file by the name it was given, the
+// key's base name (which the rejected rows keep); a FileError is named by
+// the object's URL instead, rather than by both.
+func logError(input, url string, err error) error {
+	if fe, ok := err.(*spinelog.FileError); ok {
+		named := *fe
+		named.File = url
+		return fmt.Errorf("%s %w", input, &named)
+	}
+	return fmt.Errorf("%s %s: %w", input, url, err)
 }
 
 // cpu is the CPU time used so far, as a log attribute: with the log's

@@ -94,9 +94,9 @@ func (f encodedFile) writeTo(w io.Writer) error {
 // a run keeps its rows on disk rather than in memory.
 const DefaultSpillThreshold = 32 << 20
 
-// spillDecision reports whether the run should spill its rows to disk.
-func spillDecision(ctx context.Context, cfg Config, b *store.Bucket, l Layout) (bool, error) {
-	threshold := cfg.SpillThreshold
+// spillDecision reports whether the run should spill its rows to disk,
+// given the threshold (see options.spillThreshold).
+func spillDecision(ctx context.Context, threshold int64, b *store.Bucket, l Layout) (bool, error) {
 	switch {
 	case threshold < 0:
 		return true, nil
@@ -106,17 +106,19 @@ func spillDecision(ctx context.Context, cfg Config, b *store.Bucket, l Layout) (
 	var total int64
 	for _, key := range []string{l.MetricLogKey(), l.OverflowLogKey()} {
 		n, err := b.Size(ctx, key)
-		if err != nil {
-			return false, fmt.Errorf("%s: %w", b.URL(key), err)
+		if err != nil { // the store's error names the object
+			return false, err
 		}
 		total += n
 	}
 	return total > threshold, nil
 }
 
-func (c *Config) partitionSize() int {
-	if c.PartitionSize > 0 {
-		return c.PartitionSize
+// spillDirError explains a failure to create the spill directory under
+// base, naming where that is and, for os.TempDir's default, how to move it.
+func spillDirError(base string, err error) error {
+	if base == "" {
+		return fmt.Errorf("create spill directory in %s (set TMPDIR to use another): %w", os.TempDir(), err)
 	}
-	return DefaultPartitionSize
+	return fmt.Errorf("create spill directory in %s: %w", base, err)
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -38,10 +37,9 @@ func TestSpilledMatchesInMemory(t *testing.T) {
 			out, tmp := t.TempDir(), t.TempDir()
 			cfg := m.config(out)
 			cfg.Now, cfg.CutoffDays = now, cutoff
-			cfg.SpillThreshold, cfg.PartitionSize, cfg.TempDir, cfg.early = v.spillThreshold, v.partitionSize, tmp, v.early
 			var logs bytes.Buffer
 			cfg.Log = slog.New(slog.NewTextHandler(&logs, nil))
-			res, err := Run(context.Background(), cfg)
+			res, err := run(context.Background(), cfg, options{spillThreshold: v.spillThreshold, partitionSize: v.partitionSize, tempDir: tmp, early: v.early})
 			if err != nil {
 				t.Fatalf("%s: %v", v.name, err)
 			}
@@ -121,8 +119,7 @@ func TestSpillDirectoryMissing(t *testing.T) {
 				t.Setenv("TMPDIR", tc.tmpdirEnv)
 			}
 			cfg := m.config(out)
-			cfg.SpillThreshold, cfg.TempDir = -1, tc.tempDir
-			_, err := Run(context.Background(), cfg)
+			_, err := run(context.Background(), cfg, options{spillThreshold: -1, tempDir: tc.tempDir})
 			if err == nil {
 				t.Fatal("run succeeded without its spill directory")
 			}
@@ -134,62 +131,6 @@ func TestSpillDirectoryMissing(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestCompactRoundTrip checks the compact record form on awkward values:
-// non-UUID and lower-case ids, empty and raw refs, absent suppliers.
-func TestCompactRoundTrip(t *testing.T) {
-	for _, s := range []string{"", "x", "49DA8567-F256-9635-A14D-8A3275899B9D", "49da8567-f256-9635-a14d-8a3275899b9d", "49DA8567-F256-9635-A14D-8A3275899B9", "49DA8567xF256-9635-A14D-8A3275899B9D"} {
-		u, ok := parseUUID([]byte(s))
-		if ok != (s == "49DA8567-F256-9635-A14D-8A3275899B9D") {
-			t.Errorf("parseUUID(%q) ok = %v", s, ok)
-		}
-		if ok && string(appendUUIDText(nil, u[:])) != s {
-			t.Errorf("UUID %q came back as %q", s, appendUUIDText(nil, u[:]))
-		}
-	}
-}
-
-// FuzzParseUUID checks the word-at-a-time parseUUID against a byte-by-byte
-// table lookup.
-func FuzzParseUUID(f *testing.F) {
-	for _, s := range []string{"49DA8567-F256-9635-A14D-8A3275899B9D", "49da8567-f256-9635-a14d-8a3275899b9d",
-		"00000000-0000-0000-0000-000000000000", "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-		"49DA8567-F256-9635-A14D-8A3275899B9\xff", "/9:@AFG`-F256-9635-A14D-8A3275899B9D"} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		got, ok := parseUUID(b)
-		want, wantOK := parseUUIDByTable(b)
-		if ok != wantOK || (ok && got != want) {
-			t.Fatalf("parseUUID(%q) = %x, %v; want %x, %v", b, got, ok, want, wantOK)
-		}
-	})
-}
-
-// parseUUIDByTable is parseUUID a digit at a time.
-func parseUUIDByTable(b []byte) (u [16]byte, ok bool) {
-	if len(b) != 36 || b[8] != '-' || b[13] != '-' || b[18] != '-' || b[23] != '-' {
-		return u, false
-	}
-	val := func(c byte) (byte, bool) {
-		switch {
-		case '0' <= c && c <= '9':
-			return c - '0', true
-		case 'A' <= c && c <= 'F':
-			return c - 'A' + 10, true
-		}
-		return 0, false
-	}
-	for j, i := range [16]int{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34} {
-		hi, ok1 := val(b[i])
-		lo, ok2 := val(b[i+1])
-		if !ok1 || !ok2 {
-			return u, false
-		}
-		u[j] = hi<<4 | lo
-	}
-	return u, true
 }
 
 // TestProgress checks the reports a run makes: phases in order, the rows
@@ -221,33 +162,5 @@ func TestProgress(t *testing.T) {
 	}
 	if p := finals[2]; p.Classified != res.Summary.Conversations || p.Conversations != res.Summary.Conversations {
 		t.Errorf("end of classifying: %d of %d, want %d", p.Classified, p.Conversations, res.Summary.Conversations)
-	}
-}
-
-func BenchmarkParseUUID(b *testing.B) {
-	id := []byte("49DA8567-F256-9635-A14D-8A3275899B9D")
-	for b.Loop() {
-		if _, ok := parseUUID(id); !ok {
-			b.Fatal("not a UUID")
-		}
-	}
-}
-
-// TestSpillWriterError checks that a failed spill write is reported: by a
-// later send, or at the latest by close.
-func TestSpillWriterError(t *testing.T) {
-	w := startSpillWriter(filepath.Join(t.TempDir(), "missing"))
-	var err error
-	for i := 0; i < 3*spillQueue && err == nil; i++ {
-		_, err = w.send(i%3, []byte("records"))
-	}
-	if cerr := w.close(); err == nil {
-		err = cerr
-	}
-	if err == nil || !strings.Contains(err.Error(), "spill:") {
-		t.Fatalf("spilling into a missing directory: error %v, want a spill error", err)
-	}
-	if err := w.close(); err == nil {
-		t.Error("a second close forgot the error")
 	}
 }

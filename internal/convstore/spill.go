@@ -1,7 +1,8 @@
-package pipeline
+package convstore
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -135,16 +136,29 @@ func (w *spillWriter) close() error {
 	return w.err
 }
 
-// spillDirError explains a failure to create the spill directory under
-// base, naming where that is and, for os.TempDir's default, how to move it.
-func spillDirError(base string, err error) error {
-	if base == "" {
-		return fmt.Errorf("create spill directory in %s (set TMPDIR to use another): %w", os.TempDir(), err)
-	}
-	return fmt.Errorf("create spill directory in %s: %w", base, err)
-}
-
 // partitionFile is the name of partition k's file under dir.
 func partitionFile(dir string, k int) string {
 	return filepath.Join(dir, fmt.Sprintf("part-%06d", k))
+}
+
+// readFileInto reads the first n bytes of the file name, or all of it if n
+// < 0, into buf, grown if needed.
+func readFileInto(name string, n int64, buf []byte) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if n < 0 {
+		st, err := f.Stat()
+		if err != nil {
+			return nil, err
+		}
+		n = st.Size()
+	}
+	buf = resize(buf, int(n))
+	if _, err := io.ReadFull(f, buf); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return buf, nil
 }

@@ -1,4 +1,4 @@
-package pipeline
+package convstore
 
 import (
 	"encoding/binary"
@@ -7,12 +7,11 @@ import (
 	"github.com/nhsdigital/gp2gp/internal/spine"
 )
 
-var errCorruptPartition = errors.New("spilled partition is corrupt")
+var errCorruptPartition = errors.New("corrupt records")
 
 // decoder turns a partition's compact records back into conversations.
 // Its buffers are reused from one partition to the next.
 type decoder struct {
-	data    []byte   // a spilled partition's records, read by classifyPartition
 	strs    []string // the interner's values, by id - 1 (shared, read-only)
 	extra   []string // values stored inline in this partition, by id - len(strs) - 1
 	recs    []rec

@@ -1,4 +1,4 @@
-package pipeline
+package convstore
 
 import (
 	"encoding/binary"
@@ -48,47 +48,12 @@ func TestRecordRoundTrip(t *testing.T) {
 
 	for _, size := range []int{1, 2, DefaultPartitionSize} {
 		for _, dir := range []string{"", t.TempDir()} {
-			ps := newPartitions(size, dir)
-			for i := range rows {
-				if err := ps.add(&rows[i]); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := ps.finish(); err != nil {
-				t.Fatal(err)
-			}
-			d := decoder{strs: ps.strs.values}
-			var got []spine.Conversation
-			for k := range ps.parts {
-				data, err := ps.load(k, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := d.decode(data); err != nil {
-					t.Fatalf("partition %d: %v", k, err)
-				}
-				for c := range d.conversations() {
-					conv := d.conversation(c, nil)
-					for i := range conv.Messages {
-						conv.Messages[i].GUID = storedText(conv.Messages[i].GUID)
-						conv.Messages[i].MessageRef = storedText(conv.Messages[i].MessageRef)
-					}
-					got = append(got, conv)
-				}
-			}
+			got := readAll(t, storeRows(t, Options{PartitionSize: size, Dir: dir}, rows))
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("size %d, spilled %v: decoded conversations differ (-want +got):\n%s", size, dir != "", diff)
 			}
 		}
 	}
-}
-
-// storedText is the text of a GUID or ref as the decoder gives it.
-func storedText(s string) string {
-	if len(s) == 17 && s[0] == uuidMark {
-		return string(appendUUIDText(nil, []byte(s[1:])))
-	}
-	return s
 }
 
 // message is the row as a spine.Message.
@@ -109,14 +74,9 @@ func message(r *spinelog.Row) spine.Message {
 // damaged bytes anywhere give an error or records, never a panic.
 func TestDecodeCorrupt(t *testing.T) {
 	row := spinelog.Row{Time: 100, ConversationID: []byte("c"), GUID: []byte("g"), Interaction: []byte(spine.RequestStartedID), Sender: []byte("1"), Recipient: []byte("2")}
-	ps := newPartitions(DefaultPartitionSize, "")
-	for range 3 {
-		if err := ps.add(&row); err != nil {
-			t.Fatal(err)
-		}
-	}
-	good := ps.parts[0].buf
-	d := decoder{strs: ps.strs.values}
+	s := storeRows(t, Options{}, []spinelog.Row{row, row, row})
+	good := s.parts[0].buf
+	d := decoder{strs: s.strs.values}
 	if err := d.decode(good); err != nil {
 		t.Fatalf("intact partition: %v", err)
 	}

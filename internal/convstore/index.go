@@ -1,4 +1,4 @@
-package pipeline
+package convstore
 
 import "encoding/binary"
 
