@@ -78,12 +78,9 @@ func TestExplainAgreesWithRun(t *testing.T) {
 	m := generateMonth(t, 600, 23)
 	out := t.TempDir()
 	cfg := m.config(out)
-	cfg.SpillThreshold, cfg.TempDir = -1, t.TempDir()
-	withPartitions(&cfg, 16)
-	withEarlyEager(&cfg)
 	var logs bytes.Buffer
 	cfg.Log = slog.New(slog.NewTextHandler(&logs, nil))
-	res, err := Run(context.Background(), cfg)
+	res, err := run(context.Background(), cfg, options{spillThreshold: -1, tempDir: t.TempDir(), partitionSize: 16, early: earlyEager})
 	if err != nil {
 		t.Fatal(err)
 	}

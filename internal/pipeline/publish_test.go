@@ -32,10 +32,10 @@ func regularFiles(t *testing.T, dir string) map[string]bool {
 // watchPublish records, after each output a run writes, its name, and
 // checks what a reader of the output directory would see then: _SUCCESS
 // only once every other output is in place.
-func watchPublish(t *testing.T, cfg *Config, dir string) *[]string {
+func watchPublish(t *testing.T, o *options, dir string) *[]string {
 	t.Helper()
 	var written []string
-	onEachPhase(cfg, func(p string) {
+	o.onPhase = func(p string) {
 		name, ok := strings.CutPrefix(p, "published ")
 		if !ok {
 			return
@@ -52,7 +52,7 @@ func watchPublish(t *testing.T, cfg *Config, dir string) *[]string {
 				}
 			}
 		}
-	})
+	}
 	return &written
 }
 
@@ -66,11 +66,12 @@ func TestPublishWritesSuccessLast(t *testing.T) {
 	m := generateMonth(t, 200, 17)
 	out := t.TempDir()
 	dir := filepath.Join(out, "v4/2019/12")
-	for _, run := range []string{"into an empty bucket", "over an earlier run"} {
-		t.Run(run, func(t *testing.T) {
+	for _, name := range []string{"into an empty bucket", "over an earlier run"} {
+		t.Run(name, func(t *testing.T) {
 			cfg := m.config(out)
-			written := watchPublish(t, &cfg, dir)
-			if _, err := Run(context.Background(), cfg); err != nil {
+			var o options
+			written := watchPublish(t, &o, dir)
+			if _, err := run(context.Background(), cfg, o); err != nil {
 				t.Fatal(err)
 			}
 			if n := len(*written); n == 0 || (*written)[n-1] != SuccessFile {
@@ -100,8 +101,9 @@ func TestFailedPublishLeavesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			cfg := m.config(out)
-			written := watchPublish(t, &cfg, dir)
-			_, err := Run(context.Background(), cfg)
+			var o options
+			written := watchPublish(t, &o, dir)
+			_, err := run(context.Background(), cfg, o)
 			if err == nil || !strings.Contains(err.Error(), failing) {
 				t.Fatalf("err = %v, want the write of %s to fail", err, failing)
 			}
