@@ -177,6 +177,22 @@ func TestS3E2E(t *testing.T) {
 		}
 	})
 
+	t.Run("output bucket missing", func(t *testing.T) {
+		// Found before the month is read, not when publishing after it.
+		spineB, orgB, _ := seedCase(t, srv, seed, "o")
+		res := runBinary(t, bin, srv, s3Run{spine: spineB, org: orgB, out: "no-such-output-bucket", endpoint: srv.URL, anchor: seed.DateAnchor})
+		if res.code != ExitFailure {
+			t.Errorf("exit %d, want %d\n%s", res.code, ExitFailure, res.stderr)
+		}
+		line := errorLine(t, res.stderr)
+		if !strings.Contains(line, "output bucket") || !strings.Contains(line, "s3://no-such-output-bucket/") || !strings.Contains(line, "no such bucket") {
+			t.Errorf("error %q, want the output bucket named, and that it does not exist", line)
+		}
+		if strings.Contains(res.stderr, "reading") {
+			t.Errorf("the run read its inputs before finding the output bucket missing:\n%s", res.stderr)
+		}
+	})
+
 	t.Run("wrong credentials", func(t *testing.T) {
 		spineB, orgB, outB := seedCase(t, srv, seed, "c")
 		res := runBinary(t, bin, srv, s3Run{

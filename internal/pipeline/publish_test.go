@@ -107,6 +107,9 @@ func TestFailedPublishLeavesNothing(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), failing) {
 				t.Fatalf("err = %v, want the write of %s to fail", err, failing)
 			}
+			if n := strings.Count(err.Error(), filepath.Join(dir, failing)); n != 1 {
+				t.Errorf("err = %v: names %s %d times, want once", err, failing, n)
+			}
 			if slices.Contains(*written, failing) || slices.Contains(*written, SuccessFile) {
 				t.Errorf("written %v despite the failure of %s", *written, failing)
 			}

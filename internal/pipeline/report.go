@@ -65,7 +65,7 @@ func Report(ctx context.Context, cfg Config) (string, error) {
 		return err
 	})
 	if err != nil {
-		return "", fmt.Errorf("write %s: %w", b.URL(key), err)
+		return "", err // the store's error names the object
 	}
 	return b.URL(key), nil
 }

@@ -94,6 +94,11 @@ func run(ctx context.Context, cfg Config, o options) (*Result, error) {
 	if err := checkInputs(ctx, inputs); err != nil {
 		return nil, err
 	}
+	// And that the outputs can be written, rather than learn it after the
+	// read: a key beside them, so that no earlier output is touched.
+	if err := outB.CheckWritable(ctx, layout.OutputKey(writeCheckFile)); err != nil {
+		return nil, fmt.Errorf("output bucket: %w", err)
+	}
 	orgs, err := readOrganisations(ctx, orgB, layout.OrganisationKey())
 	if err != nil {
 		return nil, err
@@ -398,7 +403,7 @@ func publish(ctx context.Context, b *store.Bucket, l Layout, files []encodedFile
 			for _, done := range files[:i] {
 				b.Delete(cleanup, l.OutputKey(done.name))
 			}
-			return fmt.Errorf("write %s: %w", b.URL(key), err)
+			return err // the store's error names the object
 		}
 		phase("published " + f.name)
 	}
