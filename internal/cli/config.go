@@ -73,23 +73,8 @@ func (st *setting) name() string { return fmt.Sprintf("%s (--%s)", st.env, st.fl
 // config validates the settings into a pipeline configuration.
 func (s *settings) config() (pipeline.Config, error) {
 	var cfg pipeline.Config
-	var missing []string
-	for _, st := range s.all {
-		if st.required && strings.TrimSpace(st.value) == "" {
-			missing = append(missing, st.name())
-		}
-	}
-	switch len(missing) {
-	case 0:
-	case 1:
-		return cfg, usagef("%s is not set", missing[0])
-	default:
-		return cfg, usagef("%s are not set", strings.Join(missing, ", "))
-	}
-	for _, st := range s.all {
-		if err := checkBucket(st); err != nil {
-			return cfg, err
-		}
+	if err := checkSettings(s.all); err != nil {
+		return cfg, err
 	}
 	cfg.SpineBucket, cfg.OrganisationBucket, cfg.OutputBucket = s.spine.value, s.org.value, s.out.value
 	cfg.S3Endpoint = s.endpoint.value
@@ -119,6 +104,31 @@ func (s *settings) config() (pipeline.Config, error) {
 	}
 	cfg.MaxRejectedFraction = f
 	return cfg, nil
+}
+
+// checkSettings checks what every command's settings have in common: that
+// the required ones are set (naming all that are not, in one line) and
+// that the bucket settings are buckets.
+func checkSettings(all []*setting) error {
+	var missing []string
+	for _, st := range all {
+		if st.required && strings.TrimSpace(st.value) == "" {
+			missing = append(missing, st.name())
+		}
+	}
+	switch len(missing) {
+	case 0:
+	case 1:
+		return usagef("%s is not set", missing[0])
+	default:
+		return usagef("%s are not set", strings.Join(missing, ", "))
+	}
+	for _, st := range all {
+		if err := checkBucket(st); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkBucket checks a bucket setting, if set: its syntax, and that a

@@ -59,23 +59,8 @@ func newMetricsSettings() *metricsSettings {
 // config validates the settings; now is the clock, for the default anchor.
 func (s *metricsSettings) config(now time.Time) (metricsrun.Config, error) {
 	var cfg metricsrun.Config
-	var missing []string
-	for _, st := range s.all {
-		if st.required && strings.TrimSpace(st.value) == "" {
-			missing = append(missing, st.name())
-		}
-	}
-	switch len(missing) {
-	case 0:
-	case 1:
-		return cfg, usagef("%s is not set", missing[0])
-	default:
-		return cfg, usagef("%s are not set", strings.Join(missing, ", "))
-	}
-	for _, st := range s.all {
-		if err := checkBucket(st); err != nil {
-			return cfg, err
-		}
+	if err := checkSettings(s.all); err != nil {
+		return cfg, err
 	}
 	cfg.InputBucket, cfg.OutputBucket = s.in.value, s.out.value
 	cfg.BuildTag, cfg.S3Endpoint = s.buildTag.value, strings.TrimSpace(s.endpoint.value)

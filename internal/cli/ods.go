@@ -67,23 +67,8 @@ func newODSSettings() *odsSettings {
 // config validates the settings.
 func (s *odsSettings) config() (odsrun.Config, error) {
 	var cfg odsrun.Config
-	var missing []string
-	for _, st := range s.all {
-		if st.required && strings.TrimSpace(st.value) == "" {
-			missing = append(missing, st.name())
-		}
-	}
-	switch len(missing) {
-	case 0:
-	case 1:
-		return cfg, usagef("%s is not set", missing[0])
-	default:
-		return cfg, usagef("%s are not set", strings.Join(missing, ", "))
-	}
-	for _, st := range s.all {
-		if err := checkBucket(st); err != nil {
-			return cfg, err
-		}
+	if err := checkSettings(s.all); err != nil {
+		return cfg, err
 	}
 	cfg.OutputBucket, cfg.MappingBucket = s.out.value, s.mapping.value
 	cfg.BuildTag, cfg.S3Endpoint = s.buildTag.value, s.endpoint.value
