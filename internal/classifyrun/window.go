@@ -93,4 +93,6 @@ func (m Month) Previous() Month {
 func (m Month) String() string { return fmt.Sprintf("%d-%d", m.Year, m.Month) }
 
 // ODSKey is month m's v5 organisation metadata (month not padded).
-func ODSKey(m Month) string { return fmt.Sprintf("v5/%d/%d/organisationMetadata.json", m.Year, m.Month) }
+func ODSKey(m Month) string {
+	return fmt.Sprintf("v5/%d/%d/organisationMetadata.json", m.Year, m.Month)
+}
