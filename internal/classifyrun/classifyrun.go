@@ -119,7 +119,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	}
 
 	// Read the files into the store, spilling a large window to disk.
-	spill := cfg.SpillThreshold < 0 || total > cmp(cfg.SpillThreshold, DefaultSpillThreshold)
+	spill := cfg.SpillThreshold < 0 || total > orDefault64(cfg.SpillThreshold, DefaultSpillThreshold)
 	dir := ""
 	if spill {
 		if dir, err = os.MkdirTemp(cfg.TempDir, "gp2gp-classify-*"); err != nil {
@@ -192,7 +192,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	return sum, nil
 }
 
-func cmp(v, def int64) int64 {
+func orDefault64(v, def int64) int64 {
 	if v == 0 {
 		return def
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nhsdigital/gp2gp/internal/output/outputtest"
 	"github.com/nhsdigital/gp2gp/internal/synth"
 )
 
@@ -131,3 +132,7 @@ func day(s string) time.Time {
 	}
 	return t
 }
+
+type v11Read = outputtest.V11
+
+func readV11(p string) (*v11Read, error) { return outputtest.ReadV11(p) }
