@@ -1,6 +1,7 @@
 package classifyrun
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -144,10 +146,19 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	}
 
 	// Classify, and sort the transfers into their days.
-	tables, err := classify(ctx, st, &cfg, lookups, sum)
-	if err != nil {
+	var sink daySink = newMemSink(len(w.Days))
+	if spill {
+		fs, err := newFileSink(dir, len(w.Days))
+		if err != nil {
+			return nil, err
+		}
+		sink = fs
+	}
+	defer sink.close()
+	if err := classify(ctx, st, &cfg, lookups, sum, sink); err != nil {
 		return nil, err
 	}
+	st.Close() // its memory or files are no longer needed
 	if sum.UnknownASIDTransfers > 0 {
 		log.Warn("practices whose ASID the ODS metadata does not know have null ODS columns",
 			"event", "UNKNOWN_ODS_CODE_FOR_CONVERSATION", "practices", sum.UnknownASIDTransfers)
@@ -157,23 +168,22 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 			"count", sum.IntegratedWithoutSenderMessage)
 	}
 
-	// Encode every day, then publish them all or none.
-	bodies := make([][]byte, len(w.Days))
+	// Encode every day (in memory, or to a file each when spilling), then
+	// publish them all or none.
+	tables := make([]encoded, len(w.Days))
 	for i := range w.Days {
-		var buf bytes.Buffer
-		if err := output.WriteV11(&buf, tables[i]); err != nil {
+		ts, err := sink.take(i)
+		if err != nil {
+			return nil, err
+		}
+		if tables[i], err = encode(dir, i, ts); err != nil {
 			return nil, fmt.Errorf("encode %s: %w", OutputKey(cfg.CutoffDays, w.Days[i]), err)
 		}
-		bodies[i] = buf.Bytes()
-		tables[i] = nil
 	}
 	for i, d := range w.Days {
 		key := OutputKey(cfg.CutoffDays, d)
 		meta := Metadata(cfg.CutoffDays, cfg.BuildTag, d, lookups[i].month)
-		err := outB.WriteFileWith(ctx, key, store.WriteOptions{ContentType: "application/octet-stream", Metadata: meta}, func(wr io.Writer) error {
-			_, err := wr.Write(bodies[i])
-			return err
-		})
+		err := outB.WriteFileWith(ctx, key, store.WriteOptions{ContentType: "application/octet-stream", Metadata: meta}, tables[i].writeTo)
 		if err != nil {
 			for _, done := range w.Days[:i] {
 				k := OutputKey(cfg.CutoffDays, done)
@@ -313,11 +323,9 @@ func readFile(ctx context.Context, b *store.Bucket, key string, st *convstore.St
 }
 
 // classify classifies every conversation of st, in first-seen order, and
-// returns each window day's transfers, enriched with its day's lookup.
-func classify(ctx context.Context, st *convstore.Store, cfg *Config, lookups []*lookup, sum *Summary) ([][]output.V11Transfer, error) {
+// adds each window day's transfers, enriched with its day's lookup, to sink.
+func classify(ctx context.Context, st *convstore.Store, cfg *Config, lookups []*lookup, sum *Summary, sink daySink) error {
 	opt := cfg.Options()
-	days := cfg.Window.Days
-	tables := make([][]output.V11Transfer, len(days))
 	r := st.NewReader()
 	var (
 		buf []spine.Message
@@ -326,10 +334,10 @@ func classify(ctx context.Context, st *convstore.Store, cfg *Config, lookups []*
 	for p := range st.Partitions() {
 		n, err := r.Read(p)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		for i := range n {
 			conv := r.Conversation(i, buf)
@@ -357,8 +365,53 @@ func classify(ctx context.Context, st *convstore.Store, cfg *Config, lookups []*
 			if !t.HasLastSender && c.Facts.Integrated {
 				sum.IntegratedWithoutSenderMessage++
 			}
-			tables[day] = append(tables[day], t)
+			if err := sink.add(day, &t); err != nil {
+				return err
+			}
 		}
 	}
-	return tables, nil
+	return nil
+}
+
+// encoded is one day's table: its bytes, or the file holding them.
+type encoded struct {
+	data []byte
+	file string
+}
+
+// encode writes one day's table, to a file in dir if dir is set.
+func encode(dir string, i int, ts []output.V11Transfer) (encoded, error) {
+	if dir == "" {
+		var buf bytes.Buffer
+		err := output.WriteV11(&buf, ts)
+		return encoded{data: buf.Bytes()}, err
+	}
+	name := filepath.Join(dir, fmt.Sprintf("day-%d.parquet", i))
+	f, err := os.Create(name)
+	if err != nil {
+		return encoded{}, err
+	}
+	bw := bufio.NewWriter(f)
+	err = output.WriteV11(bw, ts)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return encoded{file: name}, err
+}
+
+func (e encoded) writeTo(w io.Writer) error {
+	if e.file == "" {
+		_, err := w.Write(e.data)
+		return err
+	}
+	f, err := os.Open(e.file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return err
 }
