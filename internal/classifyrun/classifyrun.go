@@ -11,7 +11,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nhsdigital/gp2gp/internal/convstore"
@@ -170,15 +173,9 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 
 	// Encode every day (in memory, or to a file each when spilling), then
 	// publish them all or none.
-	tables := make([]encoded, len(w.Days))
-	for i := range w.Days {
-		ts, err := sink.take(i)
-		if err != nil {
-			return nil, err
-		}
-		if tables[i], err = encode(dir, i, ts); err != nil {
-			return nil, fmt.Errorf("encode %s: %w", OutputKey(cfg.CutoffDays, w.Days[i]), err)
-		}
+	tables, err := encodeDays(ctx, sink, dir, len(w.Days), func(i int) string { return OutputKey(cfg.CutoffDays, w.Days[i]) })
+	if err != nil {
+		return nil, err
 	}
 	for i, d := range w.Days {
 		key := OutputKey(cfg.CutoffDays, d)
@@ -371,6 +368,43 @@ func classify(ctx context.Context, st *convstore.Store, cfg *Config, lookups []*
 		}
 	}
 	return nil
+}
+
+// encodeDays encodes the days' tables, several at once.
+func encodeDays(ctx context.Context, sink daySink, dir string, n int, key func(int) string) ([]encoded, error) {
+	tables := make([]encoded, n)
+	errs := make([]error, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), n)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				ts, err := sink.take(i)
+				if err == nil {
+					tables[i], err = encode(dir, i, ts)
+				}
+				if err != nil {
+					errs[i] = fmt.Errorf("encode %s: %w", key(i), err)
+					next.Store(int64(n)) // stop the others
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err // the first day's that failed
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return tables, nil
 }
 
 // encoded is one day's table: its bytes, or the file holding them.

@@ -1,7 +1,6 @@
 package classifyrun
 
 import (
-	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -16,7 +15,8 @@ import (
 // temporary file, so that memory holds one day's transfers at a time.
 type daySink interface {
 	add(day int, t *output.V11Transfer) error
-	// take returns day i's transfers and forgets them.
+	// take returns day i's transfers and forgets them. Once the last
+	// transfer is added, take may be called for different days at once.
 	take(i int) ([]output.V11Transfer, error)
 	close()
 }
@@ -38,65 +38,88 @@ func (s *memSink) take(i int) ([]output.V11Transfer, error) {
 
 func (s *memSink) close() {}
 
-// fileSink appends each transfer, encoded (see appendTransfer), to one
-// temporary file and remembers where each day's are.
+// fileSink keeps each day's transfers encoded (see appendTransfer), each
+// record preceded by its length; when the days' pending records reach
+// pendingLimit bytes, it appends each day's to one temporary file as a
+// chunk, so that a day is read back in a few reads.
 type fileSink struct {
-	f      *os.File
-	w      *bufio.Writer
-	off    int64
-	recs   [][]record // by day, in order added
-	buf    []byte
-	dirty  bool
-	closed bool
+	f       *os.File
+	off     int64
+	pending [][]byte  // by day: records not yet written
+	size    int       // bytes pending
+	chunks  [][]chunk // by day, in order written
+	buf     []byte    // add's
+	closed  bool
 }
 
-type record struct {
+type chunk struct {
 	off int64
-	n   uint32
+	n   int
 }
+
+// pendingLimit is how many bytes of encoded transfers are held before
+// they are written out (a variable: tests make it small).
+const pendingLimit = 16 << 20
 
 func newFileSink(dir string, days int) (*fileSink, error) {
 	f, err := os.CreateTemp(dir, "transfers-*")
 	if err != nil {
 		return nil, fmt.Errorf("spill transfers: %w", err)
 	}
-	return &fileSink{f: f, w: bufio.NewWriterSize(f, 1<<20), recs: make([][]record, days)}, nil
+	return &fileSink{f: f, pending: make([][]byte, days), chunks: make([][]chunk, days)}, nil
 }
 
 func (s *fileSink) add(day int, t *output.V11Transfer) error {
 	s.buf = appendTransfer(s.buf[:0], t)
-	if _, err := s.w.Write(s.buf); err != nil {
-		return fmt.Errorf("spill transfers: %w", err)
+	before := len(s.pending[day])
+	p := binary.AppendUvarint(s.pending[day], uint64(len(s.buf)))
+	s.pending[day] = append(p, s.buf...)
+	s.size += len(s.pending[day]) - before
+	if s.size < pendingLimit {
+		return nil
 	}
-	s.recs[day] = append(s.recs[day], record{s.off, uint32(len(s.buf))})
-	s.off += int64(len(s.buf))
-	s.dirty = true
+	for d, p := range s.pending {
+		if len(p) == 0 {
+			continue
+		}
+		if _, err := s.f.Write(p); err != nil {
+			return fmt.Errorf("spill transfers: %w", err)
+		}
+		s.chunks[d] = append(s.chunks[d], chunk{s.off, len(p)})
+		s.off += int64(len(p))
+		s.pending[d] = nil // not p[:0]: a day's records come together, and every day keeping its largest buffer would add up
+	}
+	s.size = 0
 	return nil
 }
 
 func (s *fileSink) take(i int) ([]output.V11Transfer, error) {
-	if s.dirty {
-		if err := s.w.Flush(); err != nil {
-			return nil, fmt.Errorf("spill transfers: %w", err)
-		}
-		s.dirty = false
+	n := len(s.pending[i])
+	for _, c := range s.chunks[i] {
+		n += c.n
 	}
-	out := make([]output.V11Transfer, 0, len(s.recs[i]))
-	for _, r := range s.recs[i] {
-		if cap(s.buf) < int(r.n) {
-			s.buf = make([]byte, r.n)
-		}
-		b := s.buf[:r.n]
-		if _, err := s.f.ReadAt(b, r.off); err != nil {
+	data := make([]byte, 0, n)
+	for _, c := range s.chunks[i] {
+		data = data[:len(data)+c.n]
+		if _, err := s.f.ReadAt(data[len(data)-c.n:], c.off); err != nil {
 			return nil, fmt.Errorf("read spilled transfers: %w", err)
 		}
-		t, err := decodeTransfer(b)
+	}
+	data = append(data, s.pending[i]...)
+	s.chunks[i], s.pending[i] = nil, nil
+	var out []output.V11Transfer
+	for len(data) > 0 {
+		m, k := binary.Uvarint(data)
+		if k <= 0 || m > uint64(len(data)-k) {
+			return nil, fmt.Errorf("read spilled transfers: %w", errCorrupt)
+		}
+		t, err := decodeTransfer(data[k : k+int(m)])
 		if err != nil {
 			return nil, fmt.Errorf("read spilled transfers: %w", err)
 		}
 		out = append(out, t)
+		data = data[k+int(m):]
 	}
-	s.recs[i] = nil
 	return out, nil
 }
 
