@@ -319,55 +319,139 @@ func readFile(ctx context.Context, b *store.Bucket, key string, st *convstore.St
 	return in, nil
 }
 
-// classify classifies every conversation of st, in first-seen order, and
-// adds each window day's transfers, enriched with its day's lookup, to sink.
+// classify classifies every conversation of st and adds each window
+// day's transfers, enriched with its day's lookup, to sink, in first-seen
+// order. Partitions are classified on several goroutines and added in
+// partition order; at most a few are in flight.
 func classify(ctx context.Context, st *convstore.Store, cfg *Config, lookups []*lookup, sum *Summary, sink daySink) error {
 	opt := cfg.Options()
-	r := st.NewReader()
-	var (
-		buf []spine.Message
-		k   spine.Classifier
-	)
-	for p := range st.Partitions() {
-		n, err := r.Read(p)
-		if err != nil {
-			return err
+	n := st.Partitions()
+	workers := max(1, min(runtime.GOMAXPROCS(0), n))
+	results := make([]chan *partition, n)
+	for k := range results {
+		results[k] = make(chan *partition, 1)
+	}
+	tokens := make(chan struct{}, 2*workers)
+	ctx, cancel := context.WithCancel(ctx)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	defer func() { cancel(); wg.Wait() }() // stop the workers first
+	for range workers {
+		wg.Go(func() {
+			r := st.NewReader()
+			var k spine.Classifier
+			var buf []spine.Message
+			for {
+				select {
+				case tokens <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				results[i] <- classifyPartition(r, i, &k, &buf, opt, lookups)
+			}
+		})
+	}
+	for i := range n {
+		var p *partition
+		select {
+		case p = <-results[i]:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		if err := ctx.Err(); err != nil {
-			return err
+		<-tokens
+		if p.err != nil {
+			return p.err
 		}
-		for i := range n {
-			conv := r.Conversation(i, buf)
-			buf = conv.Messages
-			c := k.Classify(conv, opt)
-			sum.Conversations++
-			day := -1
-			if c.Skip == spine.NotSkipped {
-				day = int(time.Duration(c.Transfer.DateRequested-opt.WindowStart) * time.Microsecond / Day)
-			}
-			sum.addConversation(c, day)
-			if day < 0 {
-				continue
-			}
-			t := output.V11Transfer{Transfer: new(c.Transfer)}
-			var known bool
-			l := lookups[day]
-			if t.Requesting, known = l.practice(c.Transfer.RequestingASID); !known {
-				sum.UnknownASIDTransfers++
-			}
-			if t.Sending, known = l.practice(c.Transfer.SendingASID); !known {
-				sum.UnknownASIDTransfers++
-			}
-			t.LastSenderMessage, t.HasLastSender = c.LastSenderMessage()
-			if !t.HasLastSender && c.Facts.Integrated {
-				sum.IntegratedWithoutSenderMessage++
-			}
-			if err := sink.add(day, &t); err != nil {
+		sum.addPartition(p)
+		for j := range p.transfers {
+			if err := sink.add(p.days[j], &p.transfers[j]); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// partition is one partition's classification: its transfers and their
+// window days, in first-seen order, and its accounting.
+type partition struct {
+	transfers []output.V11Transfer
+	days      []int
+	tally
+	err error
+}
+
+// tally counts a partition's conversations and messages (see Summary).
+type tally struct {
+	conversations, noRequest, outside, unknownASIDs, integratedNoSender int
+	messages                                                            []int // by spine.Disposition
+	byDay                                                               map[int]*dayTally
+}
+
+type dayTally struct {
+	transfers int
+	statuses  map[spine.Status]int
+	messages  []int
+}
+
+// numDispositions is the number of message dispositions.
+var numDispositions = len(spine.Dispositions())
+
+func classifyPartition(r *convstore.Reader, i int, k *spine.Classifier, buf *[]spine.Message, opt spine.Options, lookups []*lookup) *partition {
+	n, err := r.Read(i)
+	if err != nil {
+		return &partition{err: err}
+	}
+	p := &partition{tally: tally{byDay: map[int]*dayTally{}, messages: make([]int, numDispositions)}}
+	for i := range n {
+		conv := r.Conversation(i, *buf)
+		*buf = conv.Messages
+		c := k.Classify(conv, opt)
+		p.conversations++
+		switch c.Skip {
+		case spine.SkipNoRequest:
+			p.noRequest++
+		case spine.SkipOutsideWindow:
+			p.outside++
+		}
+		for _, d := range c.Disposition {
+			p.messages[d]++
+		}
+		if c.Skip != spine.NotSkipped {
+			continue
+		}
+		day := int(time.Duration(c.Transfer.DateRequested-opt.WindowStart) * time.Microsecond / Day)
+		dt := p.byDay[day]
+		if dt == nil {
+			dt = &dayTally{statuses: map[spine.Status]int{}, messages: make([]int, numDispositions)}
+			p.byDay[day] = dt
+		}
+		dt.transfers++
+		dt.statuses[c.Transfer.Status]++
+		for _, d := range c.Disposition {
+			dt.messages[d]++
+		}
+		t := output.V11Transfer{Transfer: new(c.Transfer)}
+		var known bool
+		l := lookups[day]
+		if t.Requesting, known = l.practice(c.Transfer.RequestingASID); !known {
+			p.unknownASIDs++
+		}
+		if t.Sending, known = l.practice(c.Transfer.SendingASID); !known {
+			p.unknownASIDs++
+		}
+		t.LastSenderMessage, t.HasLastSender = c.LastSenderMessage()
+		if !t.HasLastSender && c.Facts.Integrated {
+			p.integratedNoSender++
+		}
+		p.transfers = append(p.transfers, t)
+		p.days = append(p.days, day)
+	}
+	return p
 }
 
 // encodeDays encodes the days' tables, several at once.

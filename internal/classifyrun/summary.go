@@ -82,25 +82,30 @@ func (s *Summary) addInput(in InputSummary) {
 	s.RowsRejected += in.RowsRejected
 }
 
-// addConversation counts a classified conversation, a transfer of window
-// day day, or of none (-1).
-func (s *Summary) addConversation(c *spine.Classification, day int) {
-	switch c.Skip {
-	case spine.SkipNoRequest:
-		s.ConversationsNoRequest++
-	case spine.SkipOutsideWindow:
-		s.ConversationsOutsideWindow++
-	}
-	for _, d := range c.Disposition {
-		s.Messages[d.String()]++
-		if day >= 0 {
-			s.Days[day].Messages[d.String()]++
+// addPartition adds a partition's counts.
+func (s *Summary) addPartition(p *partition) {
+	s.Conversations += p.conversations
+	s.ConversationsNoRequest += p.noRequest
+	s.ConversationsOutsideWindow += p.outside
+	s.UnknownASIDTransfers += p.unknownASIDs
+	s.IntegratedWithoutSenderMessage += p.integratedNoSender
+	addMessages(s.Messages, p.messages)
+	for day, dt := range p.byDay {
+		d := &s.Days[day]
+		s.Transfers += dt.transfers
+		d.Transfers += dt.transfers
+		for st, n := range dt.statuses {
+			d.Statuses[string(st)] += n
 		}
+		addMessages(d.Messages, dt.messages)
 	}
-	if day >= 0 {
-		s.Transfers++
-		s.Days[day].Transfers++
-		s.Days[day].Statuses[string(c.Transfer.Status)]++
+}
+
+func addMessages(m map[string]int, counts []int) {
+	for d, n := range counts {
+		if n > 0 {
+			m[spine.Disposition(d).String()] += n
+		}
 	}
 }
 
