@@ -32,6 +32,7 @@ func benchCmd(ctx context.Context, c *invocation, args []string) (int, error) {
 	huge := fs.Bool("huge", false, "also time a 5,000,000-conversation month (55.8 M rows, 4 GB gzipped; see docs/performance.md)")
 	bin := fs.String("gp2gp", "", "gp2gp binary to time (default: this one)")
 	repeat := fs.Int("repeat", 1, "time the floor and the run this many times each, alternately, and report the medians\n(on a shared machine, where one timing can be off by 20%)")
+	year := fs.Bool("classify-year", false, "also time 'gp2gp classify' on a year-long window of daily files with cutoff 14\n(twelve generated months of 170,000 conversations: 2 M conversations, 380 files, ~1 GB gzipped)")
 	cutoff := fs.Int("cutoff-days", 14, "the runs' CONVERSATION_CUTOFF_DAYS; 0 for none (a run's default), with which\nno partition can be classified during the read")
 	if err := fs.parse(args); err != nil {
 		return 0, err
@@ -71,6 +72,17 @@ func benchCmd(ctx context.Context, c *invocation, args []string) (int, error) {
 			return 0, err
 		}
 		r, err := m.time(ctx, c, exe, *repeat)
+		if err != nil {
+			return 0, err
+		}
+		results = append(results, r)
+	}
+	if *year {
+		y := benchYear{dir: filepath.Join(root, "classify-year"), perMonth: 170_000}
+		if err := y.ensure(ctx, c); err != nil {
+			return 0, err
+		}
+		r, err := y.time(ctx, c, exe, *repeat)
 		if err != nil {
 			return 0, err
 		}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/nhsdigital/gp2gp/internal/classifyrun"
 	"github.com/nhsdigital/gp2gp/internal/explain"
 	"github.com/nhsdigital/gp2gp/internal/pipeline"
 )
@@ -21,15 +23,26 @@ then DATE_ANCHOR, if set, gives the metric month (and, with the organisation
 bucket, the practice names); if unset there is no window: every conversation
 counts as in the month.
 
+With --daily it is configured as classify is (INPUT_SPINE_DATA_BUCKET, START_DATETIME,
+END_DATETIME, CONVERSATION_CUTOFF_DAYS, GP2GP_NOW, --uk07-core-ehr; the other buckets and
+BUILD_TAG are not needed) and reads the window's daily files and the cutoff's overflow
+days: the days that show the window's conversations whole, as classify sees them.
+
 An id found in no input is an error (exit 1), after the others are shown.`
 
 func explainCmd(ctx context.Context, c *invocation, args []string) (int, error) {
+	for _, a := range args {
+		if a == "--daily" || a == "-daily" || a == "--daily=true" || a == "-daily=true" {
+			return explainDaily(ctx, c, args)
+		}
+	}
 	fs := newFlagSet("explain [flags] CONVERSATION_ID...", explainSynopsis, c)
 	s := newSettings()
 	s.out.required = false
 	s.register(fs, c.env)
 	input := fs.String("input", "", "a local Spine log, CSV or gzip-compressed CSV, to read instead of the month's logs")
 	asJSON := fs.Bool("json", false, "write JSON instead of text")
+	fs.Bool("daily", false, "configured as classify is: read the window's daily files (see above)")
 	ids, err := parseInterspersed(fs, args)
 	if err != nil {
 		return 0, err
@@ -49,9 +62,59 @@ func explainCmd(ctx context.Context, c *invocation, args []string) (int, error) 
 	if err != nil {
 		return 0, err
 	}
+	return writeExplained(c, res, cfg.CutoffDays, *asJSON)
+}
+
+// explainDaily is explain --daily: classify's configuration.
+func explainDaily(ctx context.Context, c *invocation, args []string) (int, error) {
+	fs := newFlagSet("explain --daily [flags] CONVERSATION_ID...", explainSynopsis, c)
+	s := newClassifySettings()
+	s.out.required, s.odsB.required, s.buildTag.required = false, false, false
+	s.register(fs, c.env)
+	fs.envOnly = classifyEnvironment
+	uk07, err := uk07Flag(fs, c.env, true)
+	if err != nil {
+		return 0, err
+	}
+	asJSON := fs.Bool("json", false, "write JSON instead of text")
+	fs.Bool("daily", true, "configured as classify is: read the window's daily files")
+	ids, err := parseInterspersed(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	if len(ids) == 0 {
+		return 0, usagef("no conversation id given; usage: gp2gp explain --daily [flags] CONVERSATION_ID...")
+	}
+	now, err := clock(c.env)
+	if err != nil {
+		return 0, err
+	}
+	cfg, err := s.config(now())
+	if err != nil {
+		return 0, err
+	}
+	cfg.UK07CoreEHR = *uk07
+	var keys []string
+	for _, d := range append(append([]time.Time(nil), cfg.Window.Days...), cfg.Window.Overflow...) {
+		keys = append(keys, classifyrun.SpineKey(d))
+	}
+	opt := cfg.Options()
+	res, err := pipeline.Explain(ctx, pipeline.ExplainRequest{
+		Config: pipeline.Config{SpineBucket: cfg.SpineBucket, S3Endpoint: cfg.S3Endpoint, CutoffDays: cfg.CutoffDays, Log: c.log},
+		Keys:   keys, Options: &opt, IDs: ids,
+	})
+	if err != nil {
+		return 0, err
+	}
+	return writeExplained(c, res, cfg.CutoffDays, *asJSON)
+}
+
+// writeExplained writes the explanations, and fails naming the ids not found.
+func writeExplained(c *invocation, res *pipeline.Explained, cutoffDays int, asJSON bool) (int, error) {
+	var err error
 	ectx := explain.Context{
 		Directory:   explain.NewDirectory(res.Organisations),
-		CutoffDays:  cfg.CutoffDays,
+		CutoffDays:  cutoffDays,
 		HasWindow:   res.HasWindow,
 		WindowStart: res.Options.WindowStart,
 		WindowEnd:   res.Options.WindowEnd,
@@ -60,7 +123,7 @@ func explainCmd(ctx context.Context, c *invocation, args []string) (int, error) 
 	for _, cl := range res.Classifications {
 		es = append(es, explain.Build(cl, ectx))
 	}
-	if *asJSON {
+	if asJSON {
 		err = explain.WriteJSON(c.stdout, es)
 	} else {
 		err = explain.WriteText(c.stdout, es)

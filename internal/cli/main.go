@@ -67,6 +67,7 @@ func commands() []command {
 		{"explain", "show why conversations got their outcome: timeline, pairing, facts and rule", explainCmd},
 		{"report", "render report.html again from a month's existing outputs", reportCmd},
 		{"ods", "build the organisation metadata from the ODS ORD API and the ASID export", odsCmd},
+		{"classify", "classify a window of days' transfers into v11 daily tables (the 2023 transfer-classifier)", classifyCmd},
 		{"metrics", "compute the dashboard's v12 metrics from six months of v11 daily transfer tables", metricsCmd},
 		{"demo", "generate a synthetic month into ./gp2gp-demo and run the pipeline on it", demoCmd},
 		{"bench", "time 'gp2gp run' on cached synthetic months against the gunzip floor", benchCmd},

@@ -18,6 +18,10 @@ func runCmd(ctx context.Context, c *invocation, args []string) (int, error) {
 		return 0, err
 	}
 	fs.BoolVar(&noReport, "no-report", noReport, "do not write report.html (env NO_REPORT)")
+	uk07, err := uk07Flag(fs, c.env, false)
+	if err != nil {
+		return 0, err
+	}
 	if err := fs.parse(args); err != nil {
 		return 0, err
 	}
@@ -25,7 +29,7 @@ func runCmd(ctx context.Context, c *invocation, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	cfg.NoReport = noReport
+	cfg.NoReport, cfg.UK07CoreEHR = noReport, *uk07
 	_, code, err := runPipeline(ctx, c, cfg)
 	return code, err
 }
@@ -49,11 +53,28 @@ func runPipeline(ctx context.Context, c *invocation, cfg pipeline.Config) (*pipe
 	return res, ExitOK, nil
 }
 
+// uk07Flag registers --uk07-core-ehr (env UK07_CORE_EHR), whose default
+// is def: classify counts RCMR_IN030000UK07 as a core EHR by default, run
+// does not (SPEC-SUCCESSOR §2.4).
+func uk07Flag(fs *flagSet, e env, def bool) (*bool, error) {
+	v, err := envBoolOr(e, "UK07_CORE_EHR", def)
+	if err != nil {
+		return nil, err
+	}
+	fs.BoolVar(&v, "uk07-core-ehr", v, "count RCMR_IN030000UK07 (core EHR with redactions) as a core EHR (env UK07_CORE_EHR)")
+	return &v, nil
+}
+
 // envBool reads a boolean environment variable: unset or empty is false.
 func envBool(e env, name string) (bool, error) {
+	return envBoolOr(e, name, false)
+}
+
+// envBoolOr reads a boolean environment variable: unset or empty is def.
+func envBoolOr(e env, name string, def bool) (bool, error) {
 	v := strings.TrimSpace(e[name])
 	if v == "" {
-		return false, nil
+		return def, nil
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {

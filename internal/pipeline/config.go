@@ -19,6 +19,9 @@ type Config struct {
 	MaxRejectedFraction float64
 	// NoReport skips report.html (NO_REPORT, --no-report).
 	NoReport bool
+	// UK07CoreEHR counts RCMR_IN030000UK07 as a core EHR (off by default
+	// in run, the 2021 contract; SPEC-SUCCESSOR §2.4).
+	UK07CoreEHR bool
 
 	// Progress, if set, is called every ProgressInterval (5 s if zero) from
 	// another goroutine, and at each phase, with the run's progress.

@@ -27,7 +27,14 @@ type ExplainRequest struct {
 	// read only if OrganisationBucket and Anchor are set, and the metric
 	// month applies only if Anchor is set (a zero Anchor: no window).
 	Input string
-	IDs   []string
+	// Keys, when set (and Input is not), are the Spine objects read
+	// instead of the month's logs, in order: gp2gp classify's daily files.
+	// No organisation metadata is read then, unless Anchor is set.
+	Keys []string
+	// Options, if not nil, are the classification's options, instead of
+	// the monthly run's for Anchor and CutoffDays (gp2gp classify's).
+	Options *spine.Options
+	IDs     []string
 }
 
 // Explained is what Explain found.
@@ -74,9 +81,13 @@ func Explain(ctx context.Context, req ExplainRequest) (*Explained, error) {
 	if !hasAnchor {
 		res.Options.WindowStart, res.Options.WindowEnd = spine.Time(minTime), spine.Time(maxTime)
 	}
+	if req.Options != nil {
+		res.Options, res.HasWindow = *req.Options, true
+	}
 
 	opts := store.Options{EndpointURL: req.S3Endpoint}
-	if req.Input == "" || (req.OrganisationBucket != "" && hasAnchor) {
+	monthly := req.Input == "" && len(req.Keys) == 0
+	if monthly || (req.OrganisationBucket != "" && hasAnchor) {
 		orgB, err := store.Open(ctx, req.OrganisationBucket, opts)
 		if err != nil {
 			return nil, fmt.Errorf("organisation metadata bucket: %w", err)
@@ -105,6 +116,12 @@ func Explain(ctx context.Context, req ExplainRequest) (*Explained, error) {
 		inputs := []input{
 			{"metric log", spineB, layout.MetricLogKey()},
 			{"overflow log", spineB, layout.OverflowLogKey()},
+		}
+		if !monthly {
+			inputs = inputs[:0]
+			for _, k := range req.Keys {
+				inputs = append(inputs, input{"daily Spine file", spineB, k})
+			}
 		}
 		if err := checkInputs(ctx, inputs); err != nil {
 			return nil, err

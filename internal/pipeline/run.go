@@ -118,6 +118,7 @@ func run(ctx context.Context, cfg Config, o options) (*Result, error) {
 		defer os.RemoveAll(dir)
 	}
 	opt := classifyOptions(cfg.CutoffDays, layout)
+	opt.UK07CoreEHR = cfg.UK07CoreEHR
 	classifyEarly := spill && opt.Cutoff > 0 && o.early != earlyOff
 	storeOpt := convstore.Options{PartitionSize: o.partitionSize, Dir: dir}
 	if classifyEarly {

@@ -8,6 +8,10 @@ type Options struct {
 	// WindowStart and WindowEnd bound the metric month: a conversation is a
 	// transfer of the month when its request started in [WindowStart, WindowEnd).
 	WindowStart, WindowEnd Time
+	// UK07CoreEHR makes RCMR_IN030000UK07 a core EHR, a full synonym of
+	// RCMR_IN030000UK06 in every rule (SPEC-SUCCESSOR §2.4): classify sets
+	// it by default, run does not.
+	UK07CoreEHR bool
 }
 
 // Skip says why a conversation produced no transfer.
@@ -113,7 +117,7 @@ func (k *Classifier) Classify(conv Conversation, opt Options) *Classification {
 	c.Entries = k.p.pair(kept, c.Disposition)
 	k.roles = resize(k.roles, len(c.Entries)-1)
 	k.which = resize(k.which, len(c.Entries)-1)
-	c.assignRoles(kept, k.roles, k.which)
+	c.assignRoles(kept, k.roles, k.which, opt.UK07CoreEHR)
 
 	req := &msgs[c.Roles.Request.Msg]
 	if req.Time < opt.WindowStart || req.Time >= opt.WindowEnd {
@@ -139,7 +143,7 @@ func (c *Classification) setAll(kept []Message, d Disposition) {
 // assignRoles sorts the entries after the request into the role lists,
 // backed by backing, of the length of those entries; which holds each
 // entry's role while they are counted.
-func (c *Classification) assignRoles(msgs []Message, backing []Entry, which []uint8) {
+func (c *Classification) assignRoles(msgs []Message, backing []Entry, which []uint8, uk07 bool) {
 	r := &c.Roles
 	r.Request = c.Entries[0]
 	requester := msgs[r.Request.Msg].Sender
@@ -159,6 +163,10 @@ func (c *Classification) assignRoles(msgs []Message, backing []Entry, which []ui
 		switch m.Kind() {
 		case RequestCompleted:
 			role = coreEHR
+		case Unknown:
+			if uk07 && m.Interaction == RequestCompletedUK07ID {
+				role = coreEHR
+			}
 		case COPC:
 			switch m.Sender {
 			case requester:
@@ -188,6 +196,37 @@ func (c *Classification) assignRoles(msgs []Message, backing []Entry, which []ui
 			}
 		}
 	}
+}
+
+// LastSenderMessage is the v11 table's last_sender_message_timestamp
+// (SPEC-SUCCESSOR §2.2): the latest time of the messages kept after the
+// cutoff (acks, replaced GUIDs and unpaired acks included) sent by the
+// sending practice, the request's recipient; for an integrated transfer
+// only those at or before the effective final ack. ok is false when there
+// is none, which for an integrated transfer is a departure (†): the
+// reference crashed.
+func (c *Classification) LastSenderMessage() (t Time, ok bool) {
+	if c.Skip == SkipNoRequest {
+		return 0, false
+	}
+	sender := c.Messages[c.Roles.Request.Msg].Recipient
+	limit, integrated := Time(0), c.Facts.Integrated && c.EffectiveAck >= 0
+	if integrated {
+		limit = c.Messages[c.EffectiveAck].Time
+	}
+	for i := range c.Messages {
+		m := &c.Messages[i]
+		if c.Disposition[i] == CutOff || m.Sender != sender {
+			continue
+		}
+		if integrated && m.Time > limit {
+			continue
+		}
+		if !ok || m.Time > t {
+			t, ok = m.Time, true
+		}
+	}
+	return t, ok
 }
 
 // findEffectiveAck applies docs/rules.md §6: the first ack of the core EHRs with no

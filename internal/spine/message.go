@@ -10,6 +10,11 @@ const (
 	RequestCompletedID = "urn:nhs:names:services:gp2gp/RCMR_IN030000UK06"
 	AcknowledgementID  = "urn:nhs:names:services:gp2gp/MCCI_IN010000UK13"
 	COPCID             = "urn:nhs:names:services:gp2gp/COPC_IN000001UK01"
+	// RequestCompletedUK07ID is the core EHR "with redactions" that
+	// production has sent since 2025. It is a core EHR only when
+	// Options.UK07CoreEHR says so (SPEC-SUCCESSOR §2.4); otherwise it is an
+	// unknown interaction, as in the 2021 and 2023 contracts.
+	RequestCompletedUK07ID = "urn:nhs:names:services:gp2gp/RCMR_IN030000UK07"
 )
 
 // Kind is the purpose of a message, derived from its interaction id.

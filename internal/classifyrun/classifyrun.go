@@ -1,0 +1,535 @@
+package classifyrun
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nhsdigital/gp2gp/internal/convstore"
+	"github.com/nhsdigital/gp2gp/internal/ods"
+	"github.com/nhsdigital/gp2gp/internal/output"
+	"github.com/nhsdigital/gp2gp/internal/spine"
+	"github.com/nhsdigital/gp2gp/internal/spinelog"
+	"github.com/nhsdigital/gp2gp/internal/store"
+)
+
+// Config is one run's configuration.
+type Config struct {
+	SpineBucket  string // INPUT_SPINE_DATA_BUCKET
+	ODSBucket    string // INPUT_ODS_METADATA_BUCKET
+	OutputBucket string // OUTPUT_TRANSFER_DATA_BUCKET
+	BuildTag     string // BUILD_TAG, written to each output's metadata
+	// Window is the days to classify and the overflow days to read (see
+	// DefaultWindow and ExplicitWindow).
+	Window     Window
+	CutoffDays int    // CONVERSATION_CUTOFF_DAYS; 0 = no cutoff
+	S3Endpoint string // S3_ENDPOINT_URL
+	// UK07CoreEHR counts RCMR_IN030000UK07 as a core EHR (classify's
+	// default; SPEC-SUCCESSOR §2.4).
+	UK07CoreEHR bool
+	// SpillThreshold is the compressed size of the files read above which
+	// rows are spilled to disk: 0 means DefaultSpillThreshold, negative
+	// means always. TempDir is where (os.TempDir if empty).
+	SpillThreshold int64
+	TempDir        string
+	// PartitionSize is how many conversations the store groups; 0 means
+	// convstore's default (tests use small ones).
+	PartitionSize int
+	Log           *slog.Logger
+}
+
+// DefaultSpillThreshold is the compressed size of the daily files above
+// which a run spills its rows to disk, as run does.
+const DefaultSpillThreshold = 32 << 20
+
+// Options are the classifier's options for cfg.
+func (cfg *Config) Options() spine.Options {
+	return spine.Options{
+		Cutoff:      spine.Time(cfg.CutoffDays) * spine.Day,
+		WindowStart: spine.Time(cfg.Window.Start().UnixMicro()),
+		WindowEnd:   spine.Time(cfg.Window.End().UnixMicro()),
+		UK07CoreEHR: cfg.UK07CoreEHR,
+	}
+}
+
+// checkName is written and deleted beside the outputs, to learn that they
+// can be written before anything is read.
+const checkName = ".gp2gp-write-check"
+
+// Run classifies the window and publishes its days' tables. It reads and
+// computes everything first; only then does it write the tables, and it
+// removes those written if a later one fails. On failure the summary, if
+// not nil, says how far it got.
+func Run(ctx context.Context, cfg Config) (*Summary, error) {
+	start := time.Now()
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	w := cfg.Window
+	sum := newSummary(&cfg)
+
+	opts := store.Options{EndpointURL: cfg.S3Endpoint}
+	spineB, err := store.Open(ctx, cfg.SpineBucket, opts)
+	if err != nil {
+		return nil, fmt.Errorf("spine bucket: %w", err)
+	}
+	defer spineB.Close()
+	odsB, err := store.Open(ctx, cfg.ODSBucket, opts)
+	if err != nil {
+		return nil, fmt.Errorf("ODS metadata bucket: %w", err)
+	}
+	defer odsB.Close()
+	outB, err := store.Open(ctx, cfg.OutputBucket, opts)
+	if err != nil {
+		return nil, fmt.Errorf("output bucket: %w", err)
+	}
+	defer outB.Close()
+
+	// Every daily file must exist, before any is read.
+	files := append(append([]time.Time(nil), w.Days...), w.Overflow...)
+	var total int64
+	for _, d := range files {
+		key := SpineKey(d)
+		size, err := spineB.Size(ctx, key)
+		if err != nil { // the store's error names the object
+			return nil, fmt.Errorf("daily Spine file: %w", err)
+		}
+		total += size
+	}
+	if len(w.Days) > 0 {
+		check := path.Join(path.Dir(path.Dir(path.Dir(path.Dir(OutputKey(cfg.CutoffDays, w.Days[0]))))), checkName)
+		if err := outB.CheckWritable(ctx, check); err != nil {
+			return nil, fmt.Errorf("output bucket: %w", err)
+		}
+	}
+	lookups, err := readODS(ctx, odsB, w.Days, log)
+	if err != nil {
+		return nil, err
+	}
+	for i, l := range lookups {
+		sum.Days[i].ODSMetadataMonth = l.month.String()
+	}
+
+	// Read the files into the store, spilling a large window to disk.
+	spill := cfg.SpillThreshold < 0 || total > orDefault64(cfg.SpillThreshold, DefaultSpillThreshold)
+	dir := ""
+	if spill {
+		if dir, err = os.MkdirTemp(cfg.TempDir, "gp2gp-classify-*"); err != nil {
+			return nil, fmt.Errorf("spill directory: %w", err)
+		}
+		defer os.RemoveAll(dir)
+	}
+	sum.Spilled = spill
+	st := convstore.New(convstore.Options{Dir: dir, PartitionSize: cfg.PartitionSize})
+	defer st.Close()
+	for _, d := range files {
+		key := SpineKey(d)
+		log.Info("reading", "object", spineB.URL(key))
+		in, err := readFile(ctx, spineB, key, st)
+		if err != nil {
+			return nil, err
+		}
+		sum.addInput(in)
+	}
+	if err := st.Finish(); err != nil {
+		return nil, err
+	}
+
+	// Classify, and sort the transfers into their days.
+	var sink daySink = newMemSink(len(w.Days))
+	if spill {
+		fs, err := newFileSink(dir, len(w.Days))
+		if err != nil {
+			return nil, err
+		}
+		sink = fs
+	}
+	defer sink.close()
+	if err := classify(ctx, st, &cfg, lookups, sum, sink); err != nil {
+		return nil, err
+	}
+	st.Close() // its memory or files are no longer needed
+	if sum.UnknownASIDTransfers > 0 {
+		log.Warn("practices whose ASID the ODS metadata does not know have null ODS columns",
+			"event", "UNKNOWN_ODS_CODE_FOR_CONVERSATION", "practices", sum.UnknownASIDTransfers)
+	}
+	if sum.IntegratedWithoutSenderMessage > 0 {
+		log.Warn("integrated transfers with no sending-practice message at or before the final ack have a null last_sender_message_timestamp (the reference crashed)",
+			"count", sum.IntegratedWithoutSenderMessage)
+	}
+
+	// Encode every day (in memory, or to a file each when spilling), then
+	// publish them all or none.
+	tables, err := encodeDays(ctx, sink, dir, len(w.Days), func(i int) string { return OutputKey(cfg.CutoffDays, w.Days[i]) })
+	if err != nil {
+		return nil, err
+	}
+	for i, d := range w.Days {
+		key := OutputKey(cfg.CutoffDays, d)
+		meta := Metadata(cfg.CutoffDays, cfg.BuildTag, d, lookups[i].month)
+		err := outB.WriteFileWith(ctx, key, store.WriteOptions{ContentType: "application/octet-stream", Metadata: meta}, tables[i].writeTo)
+		if err != nil {
+			for _, done := range w.Days[:i] {
+				k := OutputKey(cfg.CutoffDays, done)
+				if derr := outB.Delete(context.WithoutCancel(ctx), k); derr != nil {
+					log.Error("could not remove an output after a later one failed", "object", outB.URL(k), "error", derr)
+				}
+			}
+			return sum, err // the store's error names the object
+		}
+		sum.Days[i].Output = outB.URL(key)
+		sum.Days[i].Metadata = meta
+	}
+	sum.Published = true
+	sum.ElapsedSeconds = time.Since(start).Seconds()
+	log.Info("published", "days", len(w.Days), "transfers", sum.Transfers)
+	return sum, nil
+}
+
+func orDefault64(v, def int64) int64 {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// Metadata is a day's S3 user metadata (SPEC-SUCCESSOR §1.4).
+func Metadata(cutoffDays int, buildTag string, d time.Time, m Month) map[string]string {
+	return map[string]string{
+		"cutoff-days":        strconv.Itoa(cutoffDays),
+		"build-tag":          buildTag,
+		"start-datetime":     ods.PyIsoFormat(d, true),
+		"end-datetime":       ods.PyIsoFormat(d.Add(Day), true),
+		"ods-metadata-month": m.String(),
+	}
+}
+
+// readODS reads the metadata of the window days' months, or of the month
+// before one that is missing, and returns each day's lookup: its month's,
+// else the previous month's (SPEC-SUCCESSOR §1.3, the per-day fallback †).
+func readODS(ctx context.Context, b *store.Bucket, days []time.Time, log *slog.Logger) ([]*lookup, error) {
+	loaded := map[Month]*lookup{} // by the JSON's year and month
+	tried := map[Month]bool{}
+	load := func(m Month) error {
+		if tried[m] {
+			return nil
+		}
+		tried[m] = true
+		body, err := readAll(ctx, b, ODSKey(m))
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("ODS metadata: %w", err)
+		}
+		l, err := parseLookup(body)
+		if err != nil {
+			return fmt.Errorf("ODS metadata %s: %w", b.URL(ODSKey(m)), err)
+		}
+		loaded[l.month] = l
+		return nil
+	}
+	out := make([]*lookup, len(days))
+	for i, d := range days {
+		m := MonthOf(d)
+		if err := load(m); err != nil {
+			return nil, err
+		}
+		if l := loaded[m]; l != nil {
+			out[i] = l
+			continue
+		}
+		if err := load(m.Previous()); err != nil {
+			return nil, err
+		}
+		l := loaded[m.Previous()]
+		if l == nil {
+			log.Error("no ODS metadata for the day's month or the month before", "event", "MISSING_PREVIOUS_MONTH_ODS_METADATA", "day", d.Format(time.DateOnly))
+			return nil, fmt.Errorf("ODS metadata for %s: neither %s nor %s exists", d.Format(time.DateOnly), b.URL(ODSKey(m)), b.URL(ODSKey(m.Previous())))
+		}
+		log.Warn("the day's ODS metadata is missing: using the previous month's", "day", d.Format(time.DateOnly), "missing", b.URL(ODSKey(m)), "used", b.URL(ODSKey(m.Previous())))
+		out[i] = l
+	}
+	return out, nil
+}
+
+func readAll(ctx context.Context, b *store.Bucket, key string) ([]byte, error) {
+	r, err := b.NewReader(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", b.URL(key), err)
+	}
+	return body, nil
+}
+
+// readFile streams one daily file into st, counting its rows; rejected
+// rows are skipped and counted.
+func readFile(ctx context.Context, b *store.Bucket, key string, st *convstore.Store) (InputSummary, error) {
+	in := InputSummary{Object: b.URL(key)}
+	r, err := b.NewReader(ctx, key)
+	if err != nil {
+		return in, fmt.Errorf("daily Spine file: %w", err)
+	}
+	defer r.Close()
+	lr, err := spinelog.NewReader(r, path.Base(key))
+	if err != nil {
+		return in, fmt.Errorf("daily Spine file %s: %w", b.URL(key), err)
+	}
+	defer lr.Close()
+	var row spinelog.Row
+	for n := 0; ; n++ {
+		if err := lr.ReadRow(&row); err != nil {
+			if err == io.EOF {
+				break
+			}
+			if _, ok := errors.AsType[*spinelog.ParseError](err); ok {
+				continue
+			}
+			return in, fmt.Errorf("daily Spine file %s: %w", b.URL(key), err)
+		}
+		if err := st.Add(&row); err != nil {
+			return in, err
+		}
+		if n%4096 == 0 && ctx.Err() != nil {
+			return in, ctx.Err()
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return in, err
+	}
+	s := lr.Stats()
+	in.RowsRead, in.RowsAccepted, in.RowsRejected = int(s.Records), int(s.Accepted), int(s.Rejected)
+	return in, nil
+}
+
+// classify classifies every conversation of st and adds each window
+// day's transfers, enriched with its day's lookup, to sink, in first-seen
+// order. Partitions are classified on several goroutines and added in
+// partition order; at most a few are in flight.
+func classify(ctx context.Context, st *convstore.Store, cfg *Config, lookups []*lookup, sum *Summary, sink daySink) error {
+	opt := cfg.Options()
+	n := st.Partitions()
+	workers := max(1, min(runtime.GOMAXPROCS(0), n))
+	results := make([]chan *partition, n)
+	for k := range results {
+		results[k] = make(chan *partition, 1)
+	}
+	tokens := make(chan struct{}, 2*workers)
+	ctx, cancel := context.WithCancel(ctx)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	defer func() { cancel(); wg.Wait() }() // stop the workers first
+	for range workers {
+		wg.Go(func() {
+			r := st.NewReader()
+			var k spine.Classifier
+			var buf []spine.Message
+			for {
+				select {
+				case tokens <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				results[i] <- classifyPartition(r, i, &k, &buf, opt, lookups)
+			}
+		})
+	}
+	for i := range n {
+		var p *partition
+		select {
+		case p = <-results[i]:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		<-tokens
+		if p.err != nil {
+			return p.err
+		}
+		sum.addPartition(p)
+		for j := range p.transfers {
+			if err := sink.add(p.days[j], &p.transfers[j]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// partition is one partition's classification: its transfers and their
+// window days, in first-seen order, and its accounting.
+type partition struct {
+	transfers []output.V11Transfer
+	days      []int
+	tally
+	err error
+}
+
+// tally counts a partition's conversations and messages (see Summary).
+type tally struct {
+	conversations, noRequest, outside, unknownASIDs, integratedNoSender int
+	messages                                                            []int // by spine.Disposition
+	byDay                                                               map[int]*dayTally
+}
+
+type dayTally struct {
+	transfers int
+	statuses  map[spine.Status]int
+	messages  []int
+}
+
+// numDispositions is the number of message dispositions.
+var numDispositions = len(spine.Dispositions())
+
+func classifyPartition(r *convstore.Reader, i int, k *spine.Classifier, buf *[]spine.Message, opt spine.Options, lookups []*lookup) *partition {
+	n, err := r.Read(i)
+	if err != nil {
+		return &partition{err: err}
+	}
+	p := &partition{tally: tally{byDay: map[int]*dayTally{}, messages: make([]int, numDispositions)}}
+	for i := range n {
+		conv := r.Conversation(i, *buf)
+		*buf = conv.Messages
+		c := k.Classify(conv, opt)
+		p.conversations++
+		switch c.Skip {
+		case spine.SkipNoRequest:
+			p.noRequest++
+		case spine.SkipOutsideWindow:
+			p.outside++
+		}
+		for _, d := range c.Disposition {
+			p.messages[d]++
+		}
+		if c.Skip != spine.NotSkipped {
+			continue
+		}
+		day := int(time.Duration(c.Transfer.DateRequested-opt.WindowStart) * time.Microsecond / Day)
+		dt := p.byDay[day]
+		if dt == nil {
+			dt = &dayTally{statuses: map[spine.Status]int{}, messages: make([]int, numDispositions)}
+			p.byDay[day] = dt
+		}
+		dt.transfers++
+		dt.statuses[c.Transfer.Status]++
+		for _, d := range c.Disposition {
+			dt.messages[d]++
+		}
+		t := output.V11Transfer{Transfer: new(c.Transfer)}
+		var known bool
+		l := lookups[day]
+		if t.Requesting, known = l.practice(c.Transfer.RequestingASID); !known {
+			p.unknownASIDs++
+		}
+		if t.Sending, known = l.practice(c.Transfer.SendingASID); !known {
+			p.unknownASIDs++
+		}
+		t.LastSenderMessage, t.HasLastSender = c.LastSenderMessage()
+		if !t.HasLastSender && c.Facts.Integrated {
+			p.integratedNoSender++
+		}
+		p.transfers = append(p.transfers, t)
+		p.days = append(p.days, day)
+	}
+	return p
+}
+
+// encodeDays encodes the days' tables, several at once.
+func encodeDays(ctx context.Context, sink daySink, dir string, n int, key func(int) string) ([]encoded, error) {
+	tables := make([]encoded, n)
+	errs := make([]error, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), n)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				ts, err := sink.take(i)
+				if err == nil {
+					tables[i], err = encode(dir, i, ts)
+				}
+				if err != nil {
+					errs[i] = fmt.Errorf("encode %s: %w", key(i), err)
+					next.Store(int64(n)) // stop the others
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err // the first day's that failed
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return tables, nil
+}
+
+// encoded is one day's table: its bytes, or the file holding them.
+type encoded struct {
+	data []byte
+	file string
+}
+
+// encode writes one day's table, to a file in dir if dir is set.
+func encode(dir string, i int, ts []output.V11Transfer) (encoded, error) {
+	if dir == "" {
+		var buf bytes.Buffer
+		err := output.WriteV11(&buf, ts)
+		return encoded{data: buf.Bytes()}, err
+	}
+	name := filepath.Join(dir, fmt.Sprintf("day-%d.parquet", i))
+	f, err := os.Create(name)
+	if err != nil {
+		return encoded{}, err
+	}
+	bw := bufio.NewWriter(f)
+	err = output.WriteV11(bw, ts)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return encoded{file: name}, err
+}
+
+func (e encoded) writeTo(w io.Writer) error {
+	if e.file == "" {
+		_, err := w.Write(e.data)
+		return err
+	}
+	f, err := os.Open(e.file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return err
+}

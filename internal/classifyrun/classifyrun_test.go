@@ -1,0 +1,196 @@
+package classifyrun
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/nhsdigital/gp2gp/internal/store"
+)
+
+func TestWindow(t *testing.T) {
+	plus1 := time.FixedZone("", 3600)
+	dates := func(ts []time.Time) []string {
+		var out []string
+		for _, d := range ts {
+			out = append(out, d.Format(time.RFC3339))
+		}
+		return out
+	}
+	cases := []struct {
+		name           string
+		w              Window
+		days, overflow []string
+	}{
+		{"default day, no cutoff: yesterday", DefaultWindow(time.Date(2020, 1, 1, 3, 0, 0, 0, time.UTC), 0),
+			[]string{"2019-12-31T00:00:00Z"}, nil},
+		{"default day, cutoff 2: yesterday less 2 days, 2 overflow days", DefaultWindow(time.Date(2020, 1, 1, 23, 59, 0, 0, time.UTC), 2),
+			[]string{"2019-12-29T00:00:00Z"}, []string{"2019-12-30T00:00:00Z", "2019-12-31T00:00:00Z"}},
+		{"default day: the clock's UTC date", DefaultWindow(time.Date(2020, 1, 1, 0, 30, 0, 0, plus1), 0),
+			[]string{"2019-12-30T00:00:00Z"}, nil},
+		{"explicit, END exclusive", ExplicitWindow(time.Date(2019, 12, 30, 0, 0, 0, 0, time.UTC), time.Date(2020, 1, 2, 0, 0, 0, 0, time.UTC), 1),
+			[]string{"2019-12-30T00:00:00Z", "2019-12-31T00:00:00Z", "2020-01-01T00:00:00Z"}, []string{"2020-01-02T00:00:00Z"}},
+		{"start == end: no days, overflow still", ExplicitWindow(day("2020-01-01"), day("2020-01-01"), 1),
+			nil, []string{"2020-01-01T00:00:00Z"}},
+		{"START's offset", ExplicitWindow(time.Date(2019, 12, 2, 0, 0, 0, 0, plus1), time.Date(2019, 12, 4, 0, 0, 0, 0, time.UTC), 0),
+			[]string{"2019-12-02T00:00:00+01:00", "2019-12-03T00:00:00+01:00"}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if d := cmp.Diff(tc.days, dates(tc.w.Days)); d != "" {
+				t.Errorf("days (-want +got):\n%s", d)
+			}
+			if d := cmp.Diff(tc.overflow, dates(tc.w.Overflow)); d != "" {
+				t.Errorf("overflow (-want +got):\n%s", d)
+			}
+		})
+	}
+	if k := SpineKey(day("2020-01-02")); k != "v3/2020/01/02/2020-01-02_spine_messages.csv.gz" {
+		t.Errorf("spine key %s", k)
+	}
+	if k := OutputKey(14, day("2020-01-02")); k != "v11/cutoff-14/2020/01/02/2020-01-02-transfers.parquet" {
+		t.Errorf("output key %s", k)
+	}
+	if k := ODSKey(Month{2020, 1}.Previous()); k != "v5/2019/12/organisationMetadata.json" {
+		t.Errorf("ODS key %s", k)
+	}
+	m := Metadata(1, "tag", time.Date(2019, 12, 2, 0, 0, 0, 0, plus1), Month{2019, 12})
+	want := map[string]string{"cutoff-days": "1", "build-tag": "tag", "start-datetime": "2019-12-02T00:00:00+01:00",
+		"end-datetime": "2019-12-03T00:00:00+01:00", "ods-metadata-month": "2019-12"}
+	if d := cmp.Diff(want, m); d != "" {
+		t.Errorf("metadata (-want +got):\n%s", d)
+	}
+}
+
+const (
+	asidA = "111111111111"
+	asidB = "222222222222"
+)
+
+// row is one CSV row of a daily file.
+func row(ts, conv, guid, interaction, from, to, ref, jdi string) string {
+	return `"` + ts + `",` + conv + "," + guid + ",urn:nhs:names:services:gp2gp/" + interaction + "," + from + "," + to + "," + ref + "," + jdi + ",SupA,SupB\n"
+}
+
+// smallCase writes daily files for 2020-01-30 … 2020-02-02 with one
+// integrated transfer requested on each of the first three days, and the
+// metadata of January only (A known, in a SICBL; B unknown).
+func smallCase(t *testing.T) (spineDir, odsDir string) {
+	spineDir, odsDir = t.TempDir(), t.TempDir()
+	for i, d := range []string{"2020-01-30", "2020-01-31", "2020-02-01", "2020-02-02"} {
+		body := csvHeader + "\n"
+		if i < 3 {
+			c := "conv-" + d
+			body += row(d+"T10:00:00.000+0000", c, c, "RCMR_IN010000UK05", asidA, asidB, "NotProvided", "NONE") +
+				row(d+"T10:05:00.000+0000", c, c+"-ehr", "RCMR_IN030000UK06", asidB, asidA, "NotProvided", "NONE") +
+				row(d+"T10:10:00.000+0000", c, c+"-ack", "MCCI_IN010000UK13", asidA, asidB, c+"-ehr", "NONE")
+		}
+		writeFile(t, spineDir, SpineKey(day(d)), gz(t, []byte(body)))
+	}
+	writeFile(t, odsDir, ODSKey(Month{2020, 1}), []byte(`{"generated_on": "2020-01-01T00:00:00+00:00", "year": 2020, "month": 1,
+		"practices": [{"ods_code": "A1", "name": "Old", "asids": ["`+asidA+`"]}, {"ods_code": "A2", "name": "Practice A", "asids": ["`+asidA+`"]}],
+		"sicbls": [{"ods_code": "S1", "name": "First", "practices": ["A2"]}, {"ods_code": "S2", "name": "Sub-ICB", "practices": ["A2"]}]}`))
+	return spineDir, odsDir
+}
+
+func TestRunSmall(t *testing.T) {
+	spineDir, odsDir := smallCase(t)
+	out := t.TempDir()
+	w := ExplicitWindow(day("2020-01-30"), day("2020-02-02"), 1)
+	sum, err := Run(context.Background(), Config{SpineBucket: spineDir, ODSBucket: odsDir, OutputBucket: out, BuildTag: "b", Window: w, CutoffDays: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// February falls back to January, per day (†).
+	var months []string
+	for _, d := range sum.Days {
+		months = append(months, d.ODSMetadataMonth)
+		if d.Transfers != 1 {
+			t.Errorf("%s: %d transfers", d.Day, d.Transfers)
+		}
+	}
+	if d := cmp.Diff([]string{"2020-1", "2020-1", "2020-1"}, months); d != "" {
+		t.Errorf("ODS months (-want +got):\n%s", d)
+	}
+	if sum.RowsRead != 9 || sum.RowsAccepted != 9 || sumMessages(sum.Messages) != 9 || len(sum.Inputs) != 4 {
+		t.Errorf("rows %d accepted %d messages %v inputs %d", sum.RowsRead, sum.RowsAccepted, sum.Messages, len(sum.Inputs))
+	}
+	if sum.UnknownASIDTransfers != 3 {
+		t.Errorf("unknown ASID practices %d, want 3", sum.UnknownASIDTransfers)
+	}
+	v := readTable(t, out, 1, "2020-02-01")
+	c := v.Columns
+	// The later practice and SICBL win; B is unknown: null, not "".
+	want := map[string]any{"requesting_practice_ods_code": "A2", "requesting_practice_name": "Practice A",
+		"requesting_practice_sicbl_ods_code": "S2", "requesting_practice_sicbl_name": "Sub-ICB",
+		"sending_practice_asid": asidB, "sending_practice_ods_code": nil, "sending_practice_sicbl_name": nil,
+		"status": "Integrated on time", "failure_reason": nil, "last_sender_message_timestamp": "2020-02-01T10:05:00.000000"}
+	for k, w := range want {
+		if got := c[k][0]; got != w {
+			t.Errorf("%s = %v, want %v", k, got, w)
+		}
+	}
+}
+
+func readTable(t *testing.T, out string, cutoff int, d string) *v11Read {
+	t.Helper()
+	v, err := readV11(filepath.Join(out, filepath.FromSlash(OutputKey(cutoff, day(d)))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestRunErrors(t *testing.T) {
+	spineDir, odsDir := smallCase(t)
+	run := func(w Window, cutoff int, ods string) (string, error) {
+		out := t.TempDir()
+		_, err := Run(context.Background(), Config{SpineBucket: spineDir, ODSBucket: ods, OutputBucket: out, BuildTag: "b", Window: w, CutoffDays: cutoff})
+		return out, err
+	}
+	noOutputs := func(t *testing.T, out string) {
+		t.Helper()
+		filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				t.Errorf("written: %s", p)
+			}
+			return nil
+		})
+	}
+	t.Run("missing overflow day", func(t *testing.T) {
+		out, err := run(ExplicitWindow(day("2020-01-30"), day("2020-02-02"), 2), 2, odsDir)
+		if !errors.Is(err, store.ErrNotFound) || !strings.Contains(err.Error(), "v3/2020/02/03/2020-02-03_spine_messages.csv.gz") {
+			t.Errorf("error %v, want not found naming the key", err)
+		}
+		noOutputs(t, out)
+	})
+	t.Run("no ODS metadata for the month or the one before", func(t *testing.T) {
+		empty := t.TempDir()
+		out, err := run(ExplicitWindow(day("2020-01-30"), day("2020-01-31"), 0), 0, empty)
+		if err == nil || !strings.Contains(err.Error(), "v5/2020/1/organisationMetadata.json") || !strings.Contains(err.Error(), "v5/2019/12/organisationMetadata.json") {
+			t.Errorf("error %v, want one naming both months' keys", err)
+		}
+		noOutputs(t, out)
+	})
+	t.Run("a failed write removes the days written", func(t *testing.T) {
+		out := t.TempDir()
+		// The third day's folder is a file: its write fails.
+		writeFile(t, out, "v11/cutoff-0/2020/02/01", []byte("x"))
+		_, err := Run(context.Background(), Config{SpineBucket: spineDir, ODSBucket: odsDir, OutputBucket: out, BuildTag: "b",
+			Window: ExplicitWindow(day("2020-01-30"), day("2020-02-02"), 0)})
+		if err == nil {
+			t.Fatal("no error")
+		}
+		for _, d := range []string{"2020-01-30", "2020-01-31"} {
+			if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(OutputKey(0, day(d))))); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("%s left written (%v)", d, err)
+			}
+		}
+	})
+}

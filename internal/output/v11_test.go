@@ -1,0 +1,222 @@
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/nhsdigital/gp2gp/internal/output/outputtest"
+	"github.com/nhsdigital/gp2gp/internal/spine"
+	"github.com/nhsdigital/gp2gp/internal/v11table"
+	"github.com/nhsdigital/gp2gp/internal/v12"
+)
+
+// v11Transfers has every status and failure reason of the rules table,
+// nulls in every nullable column, and the list shapes: null element, empty.
+func v11Transfers() []V11Transfer {
+	var out []V11Transfer
+	const t0 = spine.Time(1575280800000000) // 2019-12-02T10:00:00Z
+	for i, r := range spine.Rules {
+		tr := &spine.Transfer{
+			ConversationID:     "conv-" + r.ID,
+			RequestingASID:     "111",
+			SendingASID:        "222",
+			RequestingSupplier: spine.Str("SupA"),
+			SenderErrorCodes:   []spine.ErrorCode{{}},
+			FinalErrorCodes:    []spine.ErrorCode{spine.Code(30), {}},
+			Status:             r.Status,
+			FailureReason:      r.Reason,
+			DateRequested:      t0 + spine.Time(i)*spine.Second,
+		}
+		if i%2 == 0 {
+			tr.SLA, tr.HasSLA = 1500*spine.Second/1000+spine.Second/2, true // 2.5 s: rounds to 2
+			tr.DateCompleted, tr.HasDateCompleted = t0+spine.Day, true
+			tr.IntermediateErrorCodes = []int64{99}
+		}
+		v := V11Transfer{Transfer: tr,
+			Requesting: V11Practice{ASID: "111", Known: true, InSICBL: i%3 != 0, ODSCode: "A1", Name: "Práctice", SICBLCode: "S1", SICBLName: "Sub"},
+			Sending:    V11Practice{ASID: "222"},
+		}
+		if i%2 == 1 {
+			v.LastSenderMessage, v.HasLastSender = t0+spine.Time(i)*3600*spine.Second+123, true
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+var wantV11Schema = [][2]string{
+	{"conversation_id", "string"}, {"sla_duration", "uint64"},
+	{"requesting_practice_asid", "string"}, {"requesting_practice_ods_code", "string"}, {"requesting_practice_name", "string"},
+	{"requesting_practice_sicbl_ods_code", "string"}, {"requesting_practice_sicbl_name", "string"},
+	{"sending_practice_asid", "string"}, {"sending_practice_ods_code", "string"}, {"sending_practice_name", "string"},
+	{"sending_practice_sicbl_ods_code", "string"}, {"sending_practice_sicbl_name", "string"},
+	{"requesting_supplier", "string"}, {"sending_supplier", "string"},
+	{"sender_error_codes", "list<int64>"}, {"final_error_codes", "list<int64>"}, {"intermediate_error_codes", "list<int64>"},
+	{"status", "string"}, {"failure_reason", "string"},
+	{"date_requested", "timestamp[us]"}, {"date_completed", "timestamp[us]"}, {"last_sender_message_timestamp", "timestamp[us]"},
+}
+
+func writeV11File(t *testing.T, ts []V11Transfer) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteV11(&buf, ts); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "t.parquet")
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestV11Table reads the table back: schema, nullability and values.
+func TestV11Table(t *testing.T) {
+	ts := v11Transfers()
+	p := writeV11File(t, ts)
+	got, err := outputtest.ReadV11(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(wantV11Schema, got.Schema); d != "" {
+		t.Errorf("schema (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(V11Columns, names(wantV11Schema)); d != "" {
+		t.Errorf("V11Columns (-want +got):\n%s", d)
+	}
+	if !got.Optional || got.Rows != len(ts) {
+		t.Errorf("optional %v, rows %d", got.Optional, got.Rows)
+	}
+	c := got.Columns
+	n := func(s string) json.Number { return json.Number(s) }
+	checks := []struct {
+		col  string
+		row  int
+		want any
+	}{
+		{"sla_duration", 0, n("2")}, {"sla_duration", 1, nil},
+		{"requesting_practice_sicbl_ods_code", 0, nil}, {"requesting_practice_sicbl_ods_code", 1, "S1"},
+		{"requesting_practice_name", 1, "Práctice"}, {"sending_practice_ods_code", 0, nil}, {"sending_practice_asid", 0, "222"},
+		{"sending_supplier", 0, nil}, {"requesting_supplier", 0, "SupA"},
+		{"sender_error_codes", 0, []any{nil}}, {"final_error_codes", 0, []any{n("30"), nil}},
+		{"intermediate_error_codes", 0, []any{n("99")}}, {"intermediate_error_codes", 1, []any{}},
+		{"status", 0, "Integrated on time"}, {"failure_reason", 0, nil}, {"failure_reason", 1, "Integrated late"},
+		{"date_requested", 1, "2019-12-02T10:00:01.000000"}, {"date_completed", 1, nil}, {"date_completed", 0, "2019-12-03T10:00:00.000000"},
+		{"last_sender_message_timestamp", 0, nil}, {"last_sender_message_timestamp", 1, "2019-12-02T11:00:00.000123"},
+	}
+	for _, ch := range checks {
+		if d := cmp.Diff(ch.want, c[ch.col][ch.row]); d != "" {
+			t.Errorf("%s row %d (-want +got):\n%s", ch.col, ch.row, d)
+		}
+	}
+
+	t.Run("empty", func(t *testing.T) {
+		got, err := outputtest.ReadV11(writeV11File(t, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Rows != 0 || len(got.Schema) != 22 {
+			t.Errorf("rows %d, %d columns", got.Rows, len(got.Schema))
+		}
+	})
+
+	t.Run("duckdb", func(t *testing.T) {
+		d := outputtest.ReadDump(t, p)
+		want := []string{"VARCHAR", "UBIGINT"}
+		if d.Schema[0][1] != want[0] || d.Schema[1][1] != want[1] || d.Rows != len(ts) {
+			t.Errorf("DuckDB schema %v, rows %d", d.Schema[:2], d.Rows)
+		}
+		for i, col := range wantV11Schema {
+			if d.Schema[i][0] != col[0] {
+				t.Errorf("column %d: DuckDB %s, want %s", i, d.Schema[i][0], col[0])
+			}
+			wantType := map[string]string{"string": "VARCHAR", "uint64": "UBIGINT", "list<int64>": "BIGINT[]", "timestamp[us]": "TIMESTAMP"}[col[1]]
+			if d.Schema[i][1] != wantType {
+				t.Errorf("column %s: DuckDB type %s, want %s", col[0], d.Schema[i][1], wantType)
+			}
+			for _, f := range d.Parquet[i] {
+				if f.Repetition == "REQUIRED" {
+					t.Errorf("column %s: %s is REQUIRED", col[0], f.Name)
+				}
+			}
+		}
+		if d := cmp.Diff(c["date_requested"], d.Columns["date_requested"]); d != "" {
+			t.Errorf("DuckDB's date_requested (-parquet-go +DuckDB):\n%s", d)
+		}
+	})
+}
+
+// TestV11TableMetricsReader: the tables classify writes are what gp2gp
+// metrics reads (internal/v11table), every status and reason included.
+func TestV11TableMetricsReader(t *testing.T) {
+	ts := v11Transfers()
+	var buf bytes.Buffer
+	if err := WriteV11(&buf, ts); err != nil {
+		t.Fatal(err)
+	}
+	i := 0
+	n, err := v11table.Read(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "t.parquet", func(got *v12.Transfer) error {
+		w := ts[i]
+		status, _ := V11Status(w.Status)
+		reason, _ := V11Reason(w.FailureReason)
+		if got.Status.String() != status || got.Reason.String() != reason {
+			t.Errorf("row %d: %s/%s, want %s/%s", i, got.Status, got.Reason, status, reason)
+		}
+		if secs, ok := w.SLASeconds(); got.HasSLA != ok || got.SLADuration != secs {
+			t.Errorf("row %d: SLA %d %v, want %d %v", i, got.SLADuration, got.HasSLA, secs, ok)
+		}
+		if got.DateRequested.UnixMicro() != int64(w.DateRequested) {
+			t.Errorf("row %d: requested %v", i, got.DateRequested)
+		}
+		if !got.ODSCode.Valid || got.ODSCode.Value != "A1" || got.SICBLCode.Valid != w.Requesting.InSICBL {
+			t.Errorf("row %d: ODS %+v SICBL %+v", i, got.ODSCode, got.SICBLCode)
+		}
+		i++
+		return nil
+	})
+	if err != nil || n != int64(len(ts)) {
+		t.Fatalf("read %d rows, err %v", n, err)
+	}
+}
+
+func TestV11Spellings(t *testing.T) {
+	for _, r := range spine.Rules {
+		s, err := V11Status(r.Status)
+		if err != nil {
+			t.Error(err)
+		}
+		if _, err := v12.ParseStatus(s); err != nil {
+			t.Errorf("rule %s: %v", r.ID, err)
+		}
+		reason, err := V11Reason(r.Reason)
+		if err != nil {
+			t.Error(err)
+		}
+		if _, err := v12.ParseReason(reason); err != nil {
+			t.Errorf("rule %s: %v", r.ID, err)
+		}
+	}
+	if _, err := V11Status("NOPE"); err == nil {
+		t.Error("an unknown status has a spelling")
+	}
+	if _, err := V11Reason("Nope"); err == nil {
+		t.Error("an unknown reason has a spelling")
+	}
+	var buf bytes.Buffer
+	bad := V11Transfer{Transfer: &spine.Transfer{ConversationID: "x", Status: "NOPE"}}
+	if err := WriteV11(&buf, []V11Transfer{bad}); err == nil {
+		t.Error("WriteV11 wrote an unknown status")
+	}
+}
+
+func names(s [][2]string) []string {
+	var out []string
+	for _, c := range s {
+		out = append(out, c[0])
+	}
+	return out
+}
