@@ -34,11 +34,7 @@ type classifySettings struct {
 
 func newClassifySettings() *classifySettings {
 	s := &classifySettings{settings: &settings{}}
-	add := func(flag, env, usage string, required bool) *setting {
-		st := &setting{flag: flag, env: env, usage: usage, required: required}
-		s.all = append(s.all, st)
-		return st
-	}
+	add := s.settings.add
 	s.out = add("output-bucket", "OUTPUT_TRANSFER_DATA_BUCKET", "bucket the v11 daily tables are written to", true)
 	s.spine = add("spine-bucket", "INPUT_SPINE_DATA_BUCKET", "bucket the v3 daily Spine files are read from", true)
 	s.odsB = add("ods-bucket", "INPUT_ODS_METADATA_BUCKET", "bucket the v5 ODS metadata is read from", true)
@@ -54,23 +50,8 @@ func newClassifySettings() *classifySettings {
 // config validates the settings; now is the clock, for the default day.
 func (s *classifySettings) config(now time.Time) (classifyrun.Config, error) {
 	var cfg classifyrun.Config
-	var missing []string
-	for _, st := range s.all {
-		if st.required && strings.TrimSpace(st.value) == "" {
-			missing = append(missing, st.name())
-		}
-	}
-	switch len(missing) {
-	case 0:
-	case 1:
-		return cfg, usagef("%s is not set", missing[0])
-	default:
-		return cfg, usagef("%s are not set", strings.Join(missing, ", "))
-	}
-	for _, st := range s.all {
-		if err := checkBucket(st); err != nil {
-			return cfg, err
-		}
+	if err := checkSettings(s.all); err != nil {
+		return cfg, err
 	}
 	cfg.SpineBucket, cfg.ODSBucket, cfg.OutputBucket = s.spine.value, s.odsB.value, s.out.value
 	cfg.BuildTag, cfg.S3Endpoint = s.buildTag.value, strings.TrimSpace(s.endpoint.value)

@@ -31,11 +31,7 @@ type settings struct {
 
 func newSettings() *settings {
 	s := &settings{}
-	add := func(flag, env, usage string, required bool) *setting {
-		st := &setting{flag: flag, env: env, usage: usage, required: required}
-		s.all = append(s.all, st)
-		return st
-	}
+	add := s.add
 	s.spine = add("spine-bucket", "INPUT_SPINE_DATA_BUCKET", "bucket the Spine logs are read from", true)
 	s.org = add("organisation-bucket", "ORGANISATION_METADATA_BUCKET", "bucket the organisation metadata is read from", true)
 	s.out = add("output-bucket", "OUTPUT_TRANSFER_DATA_BUCKET", "bucket the outputs are written to", true)
@@ -46,6 +42,13 @@ func newSettings() *settings {
 	s.maxRejected = add("max-rejected-fraction", "MAX_REJECTED_FRACTION", fmt.Sprintf("fail when more than this fraction of the rows read is rejected (default %g)", pipeline.DefaultMaxRejectedFraction), false)
 	s.maxRejected.value = strconv.FormatFloat(pipeline.DefaultMaxRejectedFraction, 'g', -1, 64)
 	return s
+}
+
+// add appends a setting to s.
+func (s *settings) add(flag, env, usage string, required bool) *setting {
+	st := &setting{flag: flag, env: env, usage: usage, required: required}
+	s.all = append(s.all, st)
+	return st
 }
 
 // register adds the settings' flags to fs, with defaults from e, and

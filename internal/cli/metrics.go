@@ -39,11 +39,7 @@ type metricsSettings struct {
 
 func newMetricsSettings() *metricsSettings {
 	s := &metricsSettings{settings: &settings{}}
-	add := func(flag, env, usage string, required bool) *setting {
-		st := &setting{flag: flag, env: env, usage: usage, required: required}
-		s.all = append(s.all, st)
-		return st
-	}
+	add := s.settings.add
 	s.in = add("input-bucket", "INPUT_TRANSFER_DATA_BUCKET", "bucket the v11 daily transfer tables are read from", true)
 	s.out = add("output-bucket", "OUTPUT_METRICS_BUCKET", "bucket the metrics are written to, under v12/{Y}/{M}/", true)
 	s.in.bucket, s.out.bucket = true, true

@@ -46,8 +46,8 @@ type odsSettings struct {
 func newODSSettings() *odsSettings {
 	s := &odsSettings{settings: &settings{}}
 	add := func(flag, env, usage string, required bool, def string) *setting {
-		st := &setting{flag: flag, env: env, usage: usage, required: required, value: def}
-		s.all = append(s.all, st)
+		st := s.settings.add(flag, env, usage, required)
+		st.value = def
 		return st
 	}
 	s.out = add("output-bucket", "OUTPUT_BUCKET", "bucket the metadata is written to, under v2/{Y}/{M}/ (v5/ with --format v5)", true, "")
