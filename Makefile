@@ -53,7 +53,7 @@ validate-static: ## format check, vet, lint, go.mod tidy (gp2gp's module and too
 # workers and progress ticker (pipeline), the S3 test server (s3test);
 # output's Parquet writer is checked too.
 race: ## the tests of every package that starts goroutines (internal/layering checks the list), under the race detector, as CI runs them
-	$(GO) test -race ./internal/spinelog/ ./internal/convstore/ ./internal/pipeline/ ./internal/output/ ./internal/store/ ./internal/store/s3test/ ./internal/metricsrun/
+	$(GO) test -race ./internal/spinelog/ ./internal/convstore/ ./internal/pipeline/ ./internal/output/ ./internal/store/ ./internal/store/s3test/ ./internal/metricsrun/ ./internal/classifyrun/
 
 validate: validate-static test ## format check, vet, lint, tests
 

@@ -57,7 +57,8 @@ func TestRaceCoversGoroutines(t *testing.T) {
 	}
 }
 
-// startsGoroutine reports whether a non-test file of dir has a go statement.
+// startsGoroutine reports whether a non-test file of dir has a go statement
+// or calls a method Go (sync.WaitGroup's, errgroup's).
 func startsGoroutine(t *testing.T, dir string) bool {
 	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 	for _, f := range files {
@@ -70,8 +71,13 @@ func startsGoroutine(t *testing.T, dir string) bool {
 		}
 		found := false
 		ast.Inspect(file, func(n ast.Node) bool {
-			if _, ok := n.(*ast.GoStmt); ok {
+			switch n := n.(type) {
+			case *ast.GoStmt:
 				found = true
+			case *ast.CallExpr: // sync.WaitGroup.Go, errgroup.Group.Go
+				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Go" {
+					found = true
+				}
 			}
 			return !found
 		})
