@@ -104,16 +104,14 @@ func metricsCmd(ctx context.Context, c *invocation, args []string) (int, error) 
 	s := newMetricsSettings()
 	s.register(fs, c.env)
 	fs.envOnly = metricsEnvironment
-	validate, err := envBool(c.env, "VALIDATE_METRICS")
+	validate, err := fs.envBool(c.env, "validate", "VALIDATE_METRICS", false, "make production's validate-metrics checks first; publish nothing and exit 4 if one fails")
 	if err != nil {
 		return 0, err
 	}
-	fs.BoolVar(&validate, "validate", validate, "make production's validate-metrics checks first; publish nothing and exit 4 if one fails (env VALIDATE_METRICS)")
-	noReport, err := envBool(c.env, "NO_REPORT")
+	noReport, err := fs.envBool(c.env, "no-report", "NO_REPORT", false, "do not write report.html beside the metrics")
 	if err != nil {
 		return 0, err
 	}
-	fs.BoolVar(&noReport, "no-report", noReport, "do not write report.html beside the metrics (env NO_REPORT)")
 	asJSON := fs.Bool("json", false, "also write the summary as JSON on stdout")
 	if err := fs.parse(args); err != nil {
 		return 0, err
@@ -126,7 +124,7 @@ func metricsCmd(ctx context.Context, c *invocation, args []string) (int, error) 
 	if err != nil {
 		return 0, err
 	}
-	cfg.Validate, cfg.NoReport, cfg.Now, cfg.Log = validate, noReport, now, c.log
+	cfg.Validate, cfg.NoReport, cfg.Now, cfg.Log = *validate, *noReport, now, c.log
 	sum, err := metricsrun.Run(ctx, cfg)
 	if err != nil && !errors.Is(err, metricsrun.ErrInvalid) {
 		return 0, err

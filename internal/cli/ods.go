@@ -125,11 +125,10 @@ func odsCmd(ctx context.Context, c *invocation, args []string) (int, error) {
 	s := newODSSettings()
 	s.register(fs, c.env)
 	fs.envOnly = odsEnvironment
-	prisons, err := envBool(c.env, "ODS_INCLUDE_PRISONS")
+	prisons, err := fs.envBool(c.env, "prisons", "ODS_INCLUDE_PRISONS", false, "also list prisons and other non-GP prescribing settings, as the v4 ods-downloader did")
 	if err != nil {
 		return 0, err
 	}
-	fs.BoolVar(&prisons, "prisons", prisons, "also list prisons and other non-GP prescribing settings, as the v4 ods-downloader did (env ODS_INCLUDE_PRISONS)")
 	asJSON := fs.Bool("json", false, "also write the summary as JSON on stdout")
 	if err := fs.parse(args); err != nil {
 		return 0, err
@@ -138,7 +137,7 @@ func odsCmd(ctx context.Context, c *invocation, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	cfg.Prisons = prisons
+	cfg.Prisons = *prisons
 	cfg.Log = c.log
 	cfg.Progress = odsProgress(c)
 	sum, err := odsrun.Run(ctx, cfg)

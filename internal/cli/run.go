@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -13,11 +14,10 @@ func runCmd(ctx context.Context, c *invocation, args []string) (int, error) {
 	fs := newFlagSet("run [flags]", "Performs the monthly run: reads the metric and overflow months' Spine logs and the\norganisation metadata, and writes transfers.parquet, practiceMetrics.json,\nnationalMetrics.json, runSummary.json, rejectedRows.csv.gz and report.html under v4/{Y}/{M}/ of\nthe output bucket, then _SUCCESS.", c)
 	s := newSettings()
 	s.register(fs, c.env)
-	noReport, err := envBool(c.env, "NO_REPORT")
+	noReport, err := fs.envBool(c.env, "no-report", "NO_REPORT", false, "do not write report.html")
 	if err != nil {
 		return 0, err
 	}
-	fs.BoolVar(&noReport, "no-report", noReport, "do not write report.html (env NO_REPORT)")
 	uk07, err := uk07Flag(fs, c.env, false)
 	if err != nil {
 		return 0, err
@@ -29,7 +29,7 @@ func runCmd(ctx context.Context, c *invocation, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	cfg.NoReport, cfg.UK07CoreEHR = noReport, *uk07
+	cfg.NoReport, cfg.UK07CoreEHR = *noReport, *uk07
 	_, code, err := runPipeline(ctx, c, cfg)
 	return code, err
 }
@@ -57,28 +57,20 @@ func runPipeline(ctx context.Context, c *invocation, cfg pipeline.Config) (*pipe
 // is def: classify counts RCMR_IN030000UK07 as a core EHR by default, run
 // does not (SPEC-SUCCESSOR §2.4).
 func uk07Flag(fs *flagSet, e env, def bool) (*bool, error) {
-	v, err := envBoolOr(e, "UK07_CORE_EHR", def)
-	if err != nil {
-		return nil, err
+	return fs.envBool(e, "uk07-core-ehr", "UK07_CORE_EHR", def, "count RCMR_IN030000UK07 (core EHR with redactions) as a core EHR")
+}
+
+// envBool registers the boolean flag name, whose default is the
+// environment variable envName if set (true or false), else def.
+func (fs *flagSet) envBool(e env, name, envName string, def bool, usage string) (*bool, error) {
+	v := def
+	if s := strings.TrimSpace(e[envName]); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return nil, usagef("%s %q is not true or false", envName, e[envName])
+		}
+		v = b
 	}
-	fs.BoolVar(&v, "uk07-core-ehr", v, "count RCMR_IN030000UK07 (core EHR with redactions) as a core EHR (env UK07_CORE_EHR)")
+	fs.BoolVar(&v, name, v, fmt.Sprintf("%s (env %s)", usage, envName))
 	return &v, nil
-}
-
-// envBool reads a boolean environment variable: unset or empty is false.
-func envBool(e env, name string) (bool, error) {
-	return envBoolOr(e, name, false)
-}
-
-// envBoolOr reads a boolean environment variable: unset or empty is def.
-func envBoolOr(e env, name string, def bool) (bool, error) {
-	v := strings.TrimSpace(e[name])
-	if v == "" {
-		return def, nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return false, usagef("%s %q is not true or false", name, e[name])
-	}
-	return b, nil
 }
