@@ -64,10 +64,6 @@ func (cfg *Config) Options() spine.Options {
 	}
 }
 
-// checkName is written and deleted beside the outputs, to learn that they
-// can be written before anything is read.
-const checkName = ".gp2gp-write-check"
-
 // Run classifies the window and publishes its days' tables. It reads and
 // computes everything first; only then does it write the tables, and it
 // removes those written if a later one fails. On failure the summary, if
@@ -110,8 +106,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		total += size
 	}
 	if len(w.Days) > 0 {
-		check := path.Join(path.Dir(path.Dir(path.Dir(path.Dir(OutputKey(cfg.CutoffDays, w.Days[0]))))), checkName)
-		if err := outB.CheckWritable(ctx, check); err != nil {
+		if err := outB.CheckWritable(ctx, OutputKey(cfg.CutoffDays, w.Days[0])); err != nil {
 			return nil, fmt.Errorf("output bucket: %w", err)
 		}
 	}

@@ -110,10 +110,6 @@ type Summary struct {
 	Elapsed    float64                      `json:"elapsed_seconds"`
 }
 
-// checkName is the object written and deleted to check that the output
-// can be written, beside the outputs.
-const checkName = ".gp2gp-write-check"
-
 // Run computes and publishes the metrics. It reads everything first; only
 // then does it write the two outputs and report.html, and it removes those
 // written if a later one fails. The SSM parameters are written last.
@@ -159,7 +155,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	for _, m := range months {
 		sum.Months = append(sum.Months, fmt.Sprintf("%d-%02d", m.Year, m.Month))
 	}
-	if err := out.CheckWritable(ctx, path.Join(path.Dir(natKey), checkName)); err != nil {
+	if err := out.CheckWritable(ctx, natKey); err != nil {
 		return nil, fmt.Errorf("output bucket: %w", err)
 	}
 

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path"
 	"time"
 
 	"github.com/nhsdigital/gp2gp/internal/asidlookup"
@@ -71,10 +70,6 @@ type Summary struct {
 	Retries          int      `json:"retries"`
 	ElapsedSeconds   float64  `json:"elapsed_seconds"`
 }
-
-// checkName is the object written and deleted to check that the output
-// can be written, beside the output.
-const checkName = ".gp2gp-write-check"
 
 // maxExamples bounds the examples the summary lists.
 const maxExamples = 10
@@ -158,7 +153,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	// Before minutes of searches: can the output be written at all? (A
 	// key beside it: on S3 the check writes and deletes an object, which
 	// must not be an earlier run's output.)
-	if err := outB.CheckWritable(ctx, path.Join(path.Dir(format.Key(year, month)), checkName)); err != nil {
+	if err := outB.CheckWritable(ctx, format.Key(year, month)); err != nil {
 		return nil, fmt.Errorf("output bucket: %w", err)
 	}
 

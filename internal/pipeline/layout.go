@@ -78,8 +78,3 @@ const (
 	ReportFile          = "report.html"
 	SuccessFile         = "_SUCCESS"
 )
-
-// writeCheckFile is the key beside the outputs that a run writes and
-// deletes before it reads anything, to learn that the outputs can be
-// written (on S3; a local directory is checked without it).
-const writeCheckFile = ".gp2gp-write-check"

@@ -95,8 +95,8 @@ func run(ctx context.Context, cfg Config, o options) (*Result, error) {
 		return nil, err
 	}
 	// And that the outputs can be written, rather than learn it after the
-	// read: a key beside them, so that no earlier output is touched.
-	if err := outB.CheckWritable(ctx, layout.OutputKey(writeCheckFile)); err != nil {
+	// read.
+	if err := outB.CheckWritable(ctx, layout.OutputKey(TransfersFile)); err != nil {
 		return nil, fmt.Errorf("output bucket: %w", err)
 	}
 	orgs, err := readOrganisations(ctx, orgB, layout.OrganisationKey())

@@ -7,19 +7,29 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 )
 
-// CheckWritable checks, before a run reads anything, that an object could
-// be written at key: for S3, that the bucket exists and the credentials may
-// put and delete there, by writing an empty object at key and deleting it;
-// for a local directory, that the directory holding key, or its nearest
-// existing parent, is a directory in which a file can be created (a file
-// is created and removed there; no directory is made). The error names the
-// object once, as the other methods' do.
+// WriteCheckName is the object CheckWritable writes and deletes on S3,
+// beside the key it checks.
+const WriteCheckName = ".gp2gp-write-check"
+
+// CheckWritable checks, before a run reads anything, that key could be
+// written, without touching any object already there: for S3, that the
+// bucket exists and the credentials may put and delete beside key, by
+// writing an empty WriteCheckName object in key's directory and deleting
+// it; for a local directory, that the directory holding key, or its
+// nearest existing parent, is a directory in which a file can be created
+// (a file is created and removed there; no directory is made). The error
+// names the probe once, as the other methods' errors name their object.
 func (b *Bucket) CheckWritable(ctx context.Context, key string) error {
-	url := b.URL(key)
-	k, err := b.objectKey(key)
+	if _, err := b.objectKey(key); err != nil {
+		return wrapErr("check write", b.URL(key), err)
+	}
+	probe := path.Join(path.Dir(key), WriteCheckName)
+	url := b.URL(probe)
+	k, err := b.objectKey(probe)
 	if err != nil {
 		return wrapErr("check write", url, err)
 	}
@@ -50,7 +60,7 @@ func checkDirWritable(dir string) error {
 		if !info.IsDir() {
 			return fmt.Errorf("%s is not a directory", dir)
 		}
-		f, err := os.CreateTemp(dir, ".gp2gp-write-check-*")
+		f, err := os.CreateTemp(dir, WriteCheckName+"-*")
 		if err != nil {
 			return fmt.Errorf("cannot create files in %s: %w", dir, bareErr(err))
 		}

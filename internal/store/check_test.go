@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -34,8 +35,8 @@ func TestCheckWritableLocal(t *testing.T) {
 			if (err == nil) != tt.ok {
 				t.Fatalf("CheckWritable: %v, want ok %v", err, tt.ok)
 			}
-			if err != nil && strings.Count(err.Error(), b.URL(tt.key)) != 1 {
-				t.Errorf("error %q does not name %s once", err, b.URL(tt.key))
+			if probe := b.URL(path.Join(path.Dir(tt.key), WriteCheckName)); err != nil && strings.Count(err.Error(), probe) != 1 {
+				t.Errorf("error %q does not name %s once", err, probe)
 			}
 		})
 	}
@@ -48,15 +49,23 @@ func TestCheckWritableS3(t *testing.T) {
 	srv := startS3(t)
 	ctx := context.Background()
 	b := openS3Test(t, testBucket+"/pre", fastRetries(srv.URL, 2))
-	if err := b.CheckWritable(ctx, "v4/2019/12/.write-check"); err != nil {
+	// An earlier output at the key checked is left as it was.
+	const key = "v4/2019/12/transfers.parquet"
+	if err := b.WriteFile(ctx, key, writeBytes([]byte("earlier"))); err != nil {
 		t.Fatal(err)
+	}
+	if err := b.CheckWritable(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	if got := readAll(t, b, key); string(got) != "earlier" {
+		t.Errorf("the check changed %s to %q", key, got)
 	}
 	out, err := srv.Client().ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(testBucket)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out.Contents) != 0 {
-		t.Errorf("the check left %d objects, e.g. %s", len(out.Contents), aws.ToString(out.Contents[0].Key))
+	if len(out.Contents) != 1 {
+		t.Errorf("the check left %d objects, want only the earlier output", len(out.Contents))
 	}
 
 	missing := openS3Test(t, "no-such-bucket", fastRetries(srv.URL, 2))
@@ -66,7 +75,8 @@ func TestCheckWritableS3(t *testing.T) {
 
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "wrong-secret")
 	denied := openS3Test(t, testBucket, fastRetries(srv.URL, 2))
-	if err := denied.CheckWritable(ctx, "k"); !errors.Is(err, ErrAccessDenied) || strings.Count(err.Error(), "s3://"+testBucket+"/k") != 1 {
-		t.Errorf("wrong credentials: %v, want ErrAccessDenied naming s3://%s/k once", err, testBucket)
+	probe := "s3://" + testBucket + "/" + WriteCheckName
+	if err := denied.CheckWritable(ctx, "k"); !errors.Is(err, ErrAccessDenied) || strings.Count(err.Error(), probe) != 1 {
+		t.Errorf("wrong credentials: %v, want ErrAccessDenied naming %s once", err, probe)
 	}
 }
