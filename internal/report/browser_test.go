@@ -47,59 +47,7 @@ func TestReportInBrowser(t *testing.T) {
 	path, _ := filepath.Abs(filepath.Join(out, "report.html"))
 	page := parsePage(t, path)
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1200, 900),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(ctx)
-	defer cancelTab()
-
-	// Collect console messages and requests while the page is in use.
-	watch, stopWatching := context.WithCancel(ctx)
-	var mu sync.Mutex
-	var problems []string
-	var wg sync.WaitGroup
-	messages := chromedp.Console(watch)
-	requests := chromedp.Events(watch, network.RequestWillBeSent)
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleWarning || m.IsException() {
-				mu.Lock()
-				problems = append(problems, "console "+m.String())
-				mu.Unlock()
-			}
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		for ev, err := range requests {
-			if err != nil {
-				return
-			}
-			if u := ev.Request.URL; !strings.HasPrefix(u, "file://") {
-				mu.Lock()
-				problems = append(problems, "request "+u)
-				mu.Unlock()
-			}
-		}
-	}()
+	ctx, finish := openBrowser(t, exe)
 
 	visible := `document.querySelectorAll("#practices tbody tr:not([hidden])").length`
 	query := firstODS(t, out)
@@ -134,8 +82,7 @@ func TestReportInBrowser(t *testing.T) {
 	must(chromedp.Do(ctx, chromedp.Click(sortBy), chromedp.Click(sortBy)))
 	firstCount, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#practices tbody tr:first-child td:nth-child(4)`)))
 	must(err)
-	stopWatching()
-	wg.Wait()
+	problems := finish()
 
 	if all != len(page.practices) || all == 0 {
 		t.Errorf("%d rows visible at first, want all %d", all, len(page.practices))
@@ -176,6 +123,70 @@ func TestReportInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("wrote %s", dst)
+	}
+}
+
+// openBrowser starts headless Chromium with a tab, and watches it for
+// console errors and warnings and for any request that is not for a
+// local file. finish stops watching and returns what it saw.
+func openBrowser(t *testing.T, exe string) (ctx context.Context, finish func() []string) {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1200, 900),
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancelTab := chromedp.NewContext(ctx)
+	t.Cleanup(cancelTab)
+
+	watch, stopWatching := context.WithCancel(ctx)
+	var mu sync.Mutex
+	var problems []string
+	var wg sync.WaitGroup
+	messages := chromedp.Console(watch)
+	requests := chromedp.Events(watch, network.RequestWillBeSent)
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleWarning || m.IsException() {
+				mu.Lock()
+				problems = append(problems, "console "+m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for ev, err := range requests {
+			if err != nil {
+				return
+			}
+			if u := ev.Request.URL; !strings.HasPrefix(u, "file://") {
+				mu.Lock()
+				problems = append(problems, "request "+u)
+				mu.Unlock()
+			}
+		}
+	}()
+	return ctx, func() []string {
+		stopWatching()
+		wg.Wait()
+		return problems
 	}
 }
 

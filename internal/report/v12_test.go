@@ -1,16 +1,13 @@
 package report_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/nhsdigital/gp2gp/internal/report"
@@ -96,51 +93,7 @@ func TestV12Report(t *testing.T) {
 func TestV12ReportInBrowser(t *testing.T) {
 	exe := chromium(t)
 	path, d := v12Page(t)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe), chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1200, 900),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(ctx)
-	defer cancelTab()
-	watch, stopWatching := context.WithCancel(ctx)
-	var mu sync.Mutex
-	var problems []string
-	var wg sync.WaitGroup
-	messages := chromedp.Console(watch)
-	requests := chromedp.Events(watch, network.RequestWillBeSent)
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleWarning || m.IsException() {
-				mu.Lock()
-				problems = append(problems, "console "+m.String())
-				mu.Unlock()
-			}
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		for ev, err := range requests {
-			if err != nil {
-				return
-			}
-			if u := ev.Request.URL; !strings.HasPrefix(u, "file://") {
-				mu.Lock()
-				problems = append(problems, "request "+u)
-				mu.Unlock()
-			}
-		}
-	}()
+	ctx, finish := openBrowser(t, exe)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -170,8 +123,7 @@ func TestV12ReportInBrowser(t *testing.T) {
 	must(err)
 	bars, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#trend rect").length`))
 	must(err)
-	stopWatching()
-	wg.Wait()
+	problems := finish()
 
 	if all != 30 {
 		t.Errorf("%d rows visible, want 30", all)
