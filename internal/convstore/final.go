@@ -35,28 +35,33 @@ type finality struct {
 	hi       spine.Time        // the latest row time so far
 	first    spine.Time        // the latest first-seen time of the final partitions
 	bounds   []spine.Time      // by final partition: its later rows must be later
-	late     []int             // by final partition: rows that came after it was final
+	late     [][]uint32        // by final partition: the conversation (its index in the partition) of each row that came after it was final
 	sizes    []int64           // by final partition: its record bytes when it became final
 	written  []<-chan struct{} // by final partition, if spilled: closed once those bytes are on disk
-	disprove bool              // a row of a final partition was not later than its bound
+	disprove bool              // a row of a final partition was not later than its bound, or one came before settled
+	settled  spine.Time        // the latest time Settled returned
 }
 
 func newFinality(cutoff spine.Time) *finality {
-	return &finality{cutoff: cutoff, hi: minTime, first: minTime}
+	return &finality{cutoff: cutoff, hi: minTime, first: minTime, settled: minTime}
 }
 
-// observe checks a row of partition k at time t, just added, and makes
-// final the partitions the rows have moved far enough past.
-func (s *Store) observe(k int, t spine.Time) error {
+// observe checks a row of partition k's conversation conv at time t, just
+// added, and makes final the partitions the rows have moved far enough
+// past.
+func (s *Store) observe(k, conv int, t spine.Time) error {
 	f := s.final
 	f.hi = max(f.hi, t)
 	if k < len(f.bounds) {
 		if t > f.bounds[k] {
-			f.late[k]++
+			f.late[k] = append(f.late[k], uint32(conv))
 		} else {
 			f.disprove = true
 		}
 		return nil
+	}
+	if t < f.settled {
+		f.disprove = true
 	}
 	// Partition k is full once a later one exists.
 	for len(f.bounds) < len(s.parts)-1 && !f.disprove {
@@ -75,7 +80,7 @@ func (s *Store) observe(k int, t spine.Time) error {
 		}
 		f.first = first
 		f.bounds = append(f.bounds, first+f.cutoff)
-		f.late = append(f.late, 0)
+		f.late = append(f.late, nil)
 		f.sizes = append(f.sizes, p.spilled+int64(len(p.buf)))
 		f.written = append(f.written, written)
 	}
@@ -125,7 +130,17 @@ func (s *Store) Late(n int) int {
 	}
 	late := 0
 	for _, l := range s.final.late[:max(0, min(n, len(s.final.late)))] {
-		late += l
+		late += len(l)
 	}
 	return late
+}
+
+// LateConversations gives, for each row of final partition k that came
+// after it became final (see Late), its conversation: the conversation's
+// index in the partition, as Reader.Conversation numbers them.
+func (s *Store) LateConversations(k int) []uint32 {
+	if s.final == nil || k < 0 || k >= len(s.final.late) {
+		return nil
+	}
+	return s.final.late[k]
 }

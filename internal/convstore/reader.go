@@ -25,10 +25,14 @@ func (s *Store) NewReader() *Reader { return &Reader{s: s} }
 // final partition may be read (see Store.Final), on the goroutine adding
 // the rows; Read then gives its rows as they were when it became final,
 // waiting if need be for them to reach the disk, and the store keeps them.
+// A partition taken (see Store.Take) cannot be read.
 func (r *Reader) Read(k int) (int, error) {
 	s := r.s
 	if k < 0 || k >= len(s.parts) {
 		return 0, fmt.Errorf("partition %d of %d: no such partition", k, len(s.parts))
+	}
+	if k < s.taken {
+		return 0, fmt.Errorf("partition %d: taken", k)
 	}
 	n, forget := int64(-1), true
 	if s.convs != nil { // not finished

@@ -51,17 +51,24 @@ type Store struct {
 	systems [2]recent // toSystem, fromSystem
 	bytes   int64     // record bytes so far
 	final   *finality // nil without a cutoff
+	taken   int       // partitions 0..taken-1 were taken (see Take)
+	held    int64     // record bytes in memory
+	grown   int       // the largest partition taken: new ones start with room for as much
 }
 
 type partition struct {
 	buf     []byte
 	last    spine.Time // time of the previous record
 	first   spine.Time // the latest first-seen time of its conversations
+	min     spine.Time // the earliest time of its rows
 	spilled int64      // bytes queued for its file
 }
 
-// minTime is earlier than any row.
-const minTime = spine.Time(math.MinInt64)
+// minTime is earlier than any row, maxTime later.
+const (
+	minTime = spine.Time(math.MinInt64)
+	maxTime = spine.Time(math.MaxInt64)
+)
 
 var errFinished = errors.New("convstore: row added after Finish")
 
@@ -91,9 +98,15 @@ func (s *Store) Add(row *spinelog.Row) error {
 	seq, isNew := s.convs.lookup(row.ConversationID)
 	k := int(seq / s.size)
 	for len(s.parts) <= k {
-		s.parts = append(s.parts, &partition{first: minTime})
+		// Partitions taken whole show how large one grows: starting a new
+		// one that large spares growing it by copies.
+		s.parts = append(s.parts, &partition{first: minTime, min: maxTime, buf: make([]byte, 0, s.grown+s.grown/8)})
+	}
+	if k < s.taken { // its rows are gone, and this one is cut off or disproves
+		return s.observe(k, int(seq%s.size), row.Time)
 	}
 	p := s.parts[k]
+	p.min = min(p.min, row.Time)
 	if isNew {
 		p.first = max(p.first, row.Time)
 	}
@@ -141,6 +154,7 @@ func (s *Store) Add(row *spinelog.Row) error {
 	}
 	b[start] = flags
 	s.bytes += int64(len(b) - start)
+	s.held += int64(len(b) - start)
 	p.buf = b
 	if s.dir != "" && len(b) >= spillChunk {
 		if err := s.flush(k); err != nil {
@@ -148,7 +162,7 @@ func (s *Store) Add(row *spinelog.Row) error {
 		}
 	}
 	if s.final != nil {
-		return s.observe(k, row.Time)
+		return s.observe(k, int(seq%s.size), row.Time)
 	}
 	return nil
 }
@@ -157,6 +171,7 @@ func (s *Store) Add(row *spinelog.Row) error {
 func (s *Store) flush(k int) error {
 	p := s.parts[k]
 	p.spilled += int64(len(p.buf))
+	s.held -= int64(len(p.buf))
 	buf, err := s.spill.send(k, p.buf)
 	p.buf = buf
 	return err
@@ -207,6 +222,10 @@ func (s *Store) Partitions() int { return len(s.parts) }
 // in, or spills.
 func (s *Store) Bytes() int64 { return s.bytes }
 
+// Held is the size of the records in memory: not spilled, read after
+// Finish, or taken.
+func (s *Store) Held() int64 { return s.held }
+
 // load returns the first n bytes of partition k's records (all of them if
 // n < 0), into buf if it is spilled (reallocated only if too small). If
 // forget is set, the store drops the records.
@@ -218,6 +237,7 @@ func (s *Store) load(k int, n int64, forget bool, buf []byte) ([]byte, error) {
 			b = b[:n]
 		}
 		if forget {
+			s.held -= int64(len(p.buf))
 			p.buf = nil
 		}
 		return b, nil
