@@ -65,17 +65,27 @@ func (cfg *Config) Options() spine.Options {
 }
 
 // Run classifies the window and publishes its days' tables. It reads and
-// computes everything first; only then does it write the tables, and it
-// removes those written if a later one fails. On failure the summary, if
-// not nil, says how far it got.
+// classifies everything first, encoding each day's table to a temporary
+// file or memory; only then does it write the tables, and it removes those
+// written if a later one fails. On failure the summary, if not nil, says
+// how far it got.
 func Run(ctx context.Context, cfg Config) (*Summary, error) {
+	return run(ctx, cfg, options{})
+}
+
+// options are a run's settings that only tests change.
+type options struct {
+	noStream bool  // never classify during the read
+	heldMax  int64 // the stream's limit on rows in memory; 0 means DefaultHeldLimit
+}
+
+func run(ctx context.Context, cfg Config, o options) (*Summary, error) {
 	start := time.Now()
 	log := cfg.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	w := cfg.Window
-	sum := newSummary(&cfg)
 
 	opts := store.Options{EndpointURL: cfg.S3Endpoint}
 	spineB, err := store.Open(ctx, cfg.SpineBucket, opts)
@@ -114,49 +124,36 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i, l := range lookups {
-		sum.Days[i].ODSMetadataMonth = l.month.String()
+	newSum := func() *Summary {
+		sum := newSummary(&cfg)
+		for i, l := range lookups {
+			sum.Days[i].ODSMetadataMonth = l.month.String()
+		}
+		return sum
 	}
 
-	// Read the files into the store, spilling a large window to disk.
-	spill := cfg.SpillThreshold < 0 || total > orDefault64(cfg.SpillThreshold, DefaultSpillThreshold)
-	dir := ""
-	if spill {
-		if dir, err = os.MkdirTemp(cfg.TempDir, "gp2gp-classify-*"); err != nil {
-			return nil, fmt.Errorf("spill directory: %w", err)
-		}
-		defer os.RemoveAll(dir)
+	dir, err := os.MkdirTemp(cfg.TempDir, "gp2gp-classify-*")
+	if err != nil {
+		return nil, fmt.Errorf("temporary directory: %w", err)
 	}
-	sum.Spilled = spill
-	st := convstore.New(convstore.Options{Dir: dir, PartitionSize: cfg.PartitionSize})
-	defer st.Close()
-	for _, d := range files {
-		key := SpineKey(d)
-		log.Info("reading", "object", spineB.URL(key))
-		in, err := readFile(ctx, spineB, key, st)
-		if err != nil {
-			return nil, err
+	defer os.RemoveAll(dir)
+	var tables []encoded
+	sum := newSum()
+	r := reading{ctx: ctx, b: spineB, files: files, cfg: &cfg, lookups: lookups, sum: sum, dir: dir, log: log}
+	if cfg.CutoffDays > 0 && !o.noStream {
+		tables, err = r.streaming(orDefault64(o.heldMax, DefaultHeldLimit))
+		if isRestart(err) {
+			log.Warn("reading the files again, to classify after the read", "reason", err)
+			r.sum = newSum()
+			tables, err = r.thenClassify(total)
 		}
-		sum.addInput(in)
+	} else {
+		tables, err = r.thenClassify(total)
 	}
-	if err := st.Finish(); err != nil {
+	if err != nil {
 		return nil, err
 	}
-
-	// Classify, and sort the transfers into their days.
-	var sink daySink = newMemSink(len(w.Days))
-	if spill {
-		fs, err := newFileSink(dir, len(w.Days))
-		if err != nil {
-			return nil, err
-		}
-		sink = fs
-	}
-	defer sink.close()
-	if err := classify(ctx, st, &cfg, lookups, sum, sink); err != nil {
-		return nil, err
-	}
-	st.Close() // its memory or files are no longer needed
+	sum = r.sum
 	if sum.UnknownASIDTransfers > 0 {
 		log.Warn("practices whose ASID the ODS metadata does not know have null ODS columns",
 			"event", "UNKNOWN_ODS_CODE_FOR_CONVERSATION", "practices", sum.UnknownASIDTransfers)
@@ -166,12 +163,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 			"count", sum.IntegratedWithoutSenderMessage)
 	}
 
-	// Encode every day (in memory, or to a file each when spilling), then
-	// publish them all or none.
-	tables, err := encodeDays(ctx, sink, dir, len(w.Days), func(i int) string { return OutputKey(cfg.CutoffDays, w.Days[i]) })
-	if err != nil {
-		return nil, err
-	}
+	// Publish the days' tables, all or none.
 	for i, d := range w.Days {
 		key := OutputKey(cfg.CutoffDays, d)
 		meta := Metadata(cfg.CutoffDays, cfg.BuildTag, d, lookups[i].month)
@@ -193,6 +185,115 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	log.Info("published", "days", len(w.Days), "transfers", sum.Transfers)
 	return sum, nil
 }
+
+// reading is the read and classification of a run's files.
+type reading struct {
+	ctx     context.Context
+	b       *store.Bucket
+	files   []time.Time
+	cfg     *Config
+	lookups []*lookup
+	sum     *Summary
+	dir     string // a temporary directory
+	log     *slog.Logger
+}
+
+// streaming reads the files and classifies each partition as soon as it is
+// final, encoding each day's table as soon as it is settled (see
+// stream.go). It fails with an errRestart if the files do not allow it.
+func (r *reading) streaming(heldMax int64) ([]encoded, error) {
+	cfg := r.cfg
+	st := convstore.New(convstore.Options{PartitionSize: cfg.PartitionSize, Cutoff: cfg.Options().Cutoff})
+	defer st.Close()
+	s := startStream(r.ctx, st, cfg, r.lookups, r.sum, r.dir, heldMax)
+	var inputs []InputSummary
+	var readErr error
+	for _, d := range r.files {
+		key := SpineKey(d)
+		r.log.Info("reading", "object", r.b.URL(key))
+		in, err := readFile(r.ctx, r.b, key, st, s.added)
+		if err != nil {
+			readErr = err
+			break
+		}
+		inputs = append(inputs, in)
+	}
+	if readErr == nil {
+		readErr = st.Finish()
+	}
+	w, err := s.end()
+	if readErr != nil {
+		return nil, readErr
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range inputs {
+		r.sum.addInput(in)
+	}
+	w.lateRows(st)
+	r.log.Info("classified while reading", "partitions", st.Taken(), "days", w.encoded, "classifying", st.Partitions()-st.Taken())
+	if err := classify(r.ctx, st, st.Taken(), cfg, r.lookups, r.sum, w.sink); err != nil {
+		return nil, err
+	}
+	st.Close()
+	if err := encodeDays(r.ctx, w.sink, r.dir, w.tables, w.encoded, r.key); err != nil {
+		return nil, err
+	}
+	r.sum.ClassifiedWhileReading = true
+	return w.tables, nil
+}
+
+// thenClassify reads every file, spilling the rows to disk if the files
+// are larger than the threshold, then classifies them.
+func (r *reading) thenClassify(total int64) ([]encoded, error) {
+	cfg := r.cfg
+	spill := cfg.SpillThreshold < 0 || total > orDefault64(cfg.SpillThreshold, DefaultSpillThreshold)
+	dir := ""
+	if spill {
+		dir = r.dir
+	}
+	r.sum.Spilled = spill
+	st := convstore.New(convstore.Options{Dir: dir, PartitionSize: cfg.PartitionSize})
+	defer st.Close()
+	for _, d := range r.files {
+		key := SpineKey(d)
+		r.log.Info("reading", "object", r.b.URL(key))
+		in, err := readFile(r.ctx, r.b, key, st, nil)
+		if err != nil {
+			return nil, err
+		}
+		r.sum.addInput(in)
+	}
+	if err := st.Finish(); err != nil {
+		return nil, err
+	}
+
+	// Classify, and sort the transfers into their days.
+	var sink daySink = newMemSink(len(cfg.Window.Days))
+	if spill {
+		fs, err := newFileSink(dir, len(cfg.Window.Days))
+		if err != nil {
+			return nil, err
+		}
+		sink = fs
+	}
+	defer sink.close()
+	if err := classify(r.ctx, st, 0, cfg, r.lookups, r.sum, sink); err != nil {
+		return nil, err
+	}
+	st.Close() // its memory or files are no longer needed
+
+	// Encode every day (in memory, or to a file each when spilling).
+	tables := make([]encoded, len(cfg.Window.Days))
+	if err := encodeDays(r.ctx, sink, dir, tables, 0, r.key); err != nil {
+		return nil, err
+	}
+	return tables, nil
+}
+
+// key is day i's output key.
+func (r *reading) key(i int) string { return OutputKey(r.cfg.CutoffDays, r.cfg.Window.Days[i]) }
 
 func orDefault64(v, def int64) int64 {
 	if v == 0 {
@@ -275,8 +376,9 @@ func readAll(ctx context.Context, b *store.Bucket, key string) ([]byte, error) {
 }
 
 // readFile streams one daily file into st, counting its rows; rejected
-// rows are skipped and counted.
-func readFile(ctx context.Context, b *store.Bucket, key string, st *convstore.Store) (InputSummary, error) {
+// rows are skipped and counted. If added is set, it is called after each
+// row is added.
+func readFile(ctx context.Context, b *store.Bucket, key string, st *convstore.Store, added func(context.Context) error) (InputSummary, error) {
 	in := InputSummary{Object: b.URL(key)}
 	r, err := b.NewReader(ctx, key)
 	if err != nil {
@@ -302,6 +404,11 @@ func readFile(ctx context.Context, b *store.Bucket, key string, st *convstore.St
 		if err := st.Add(&row); err != nil {
 			return in, err
 		}
+		if added != nil {
+			if err := added(ctx); err != nil {
+				return in, err
+			}
+		}
 		if n%4096 == 0 && ctx.Err() != nil {
 			return in, ctx.Err()
 		}
@@ -314,21 +421,22 @@ func readFile(ctx context.Context, b *store.Bucket, key string, st *convstore.St
 	return in, nil
 }
 
-// classify classifies every conversation of st and adds each window
-// day's transfers, enriched with its day's lookup, to sink, in first-seen
-// order. Partitions are classified on several goroutines and added in
-// partition order; at most a few are in flight.
-func classify(ctx context.Context, st *convstore.Store, cfg *Config, lookups []*lookup, sum *Summary, sink daySink) error {
+// classify classifies the conversations of st's partitions from on and
+// adds each window day's transfers, enriched with its day's lookup, to
+// sink, in first-seen order. Partitions are classified on several
+// goroutines and added in partition order; at most a few are in flight.
+func classify(ctx context.Context, st *convstore.Store, from int, cfg *Config, lookups []*lookup, sum *Summary, sink daySink) error {
 	opt := cfg.Options()
 	n := st.Partitions()
-	workers := max(1, min(runtime.GOMAXPROCS(0), n))
+	workers := max(1, min(runtime.GOMAXPROCS(0), n-from))
 	results := make([]chan *partition, n)
-	for k := range results {
-		results[k] = make(chan *partition, 1)
+	for k := range results[from:] {
+		results[from+k] = make(chan *partition, 1)
 	}
 	tokens := make(chan struct{}, 2*workers)
 	ctx, cancel := context.WithCancel(ctx)
 	var next atomic.Int64
+	next.Store(int64(from))
 	var wg sync.WaitGroup
 	defer func() { cancel(); wg.Wait() }() // stop the workers first
 	for range workers {
@@ -346,11 +454,16 @@ func classify(ctx context.Context, st *convstore.Store, cfg *Config, lookups []*
 				if i >= n {
 					return
 				}
-				results[i] <- classifyPartition(r, i, &k, &buf, opt, lookups)
+				c, err := r.Read(i)
+				if err != nil {
+					results[i] <- &partition{err: err}
+					continue
+				}
+				results[i] <- classifyPartition(r, c, &k, &buf, opt, lookups)
 			}
 		})
 	}
-	for i := range n {
+	for i := from; i < n; i++ {
 		var p *partition
 		select {
 		case p = <-results[i]:
@@ -376,6 +489,7 @@ func classify(ctx context.Context, st *convstore.Store, cfg *Config, lookups []*
 type partition struct {
 	transfers []output.V11Transfer
 	days      []int
+	convDays  []int32 // by conversation: its transfer's window day, or -1
 	tally
 	err error
 }
@@ -396,13 +510,12 @@ type dayTally struct {
 // numDispositions is the number of message dispositions.
 var numDispositions = len(spine.Dispositions())
 
-func classifyPartition(r *convstore.Reader, i int, k *spine.Classifier, buf *[]spine.Message, opt spine.Options, lookups []*lookup) *partition {
-	n, err := r.Read(i)
-	if err != nil {
-		return &partition{err: err}
-	}
-	p := &partition{tally: tally{byDay: map[int]*dayTally{}, messages: make([]int, numDispositions)}}
+// classifyPartition classifies the n conversations of the partition r
+// read last.
+func classifyPartition(r *convstore.Reader, n int, k *spine.Classifier, buf *[]spine.Message, opt spine.Options, lookups []*lookup) *partition {
+	p := &partition{tally: tally{byDay: map[int]*dayTally{}, messages: make([]int, numDispositions)}, convDays: make([]int32, n)}
 	for i := range n {
+		p.convDays[i] = -1
 		conv := r.Conversation(i, *buf)
 		*buf = conv.Messages
 		c := k.Classify(conv, opt)
@@ -445,17 +558,20 @@ func classifyPartition(r *convstore.Reader, i int, k *spine.Classifier, buf *[]s
 		}
 		p.transfers = append(p.transfers, t)
 		p.days = append(p.days, day)
+		p.convDays[i] = int32(day)
 	}
 	return p
 }
 
-// encodeDays encodes the days' tables, several at once.
-func encodeDays(ctx context.Context, sink daySink, dir string, n int, key func(int) string) ([]encoded, error) {
-	tables := make([]encoded, n)
+// encodeDays encodes the tables of days from on into tables, several at
+// once.
+func encodeDays(ctx context.Context, sink daySink, dir string, tables []encoded, from int, key func(int) string) error {
+	n := len(tables)
 	errs := make([]error, n)
 	var next atomic.Int64
+	next.Store(int64(from))
 	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), n)) {
+	for range max(1, min(runtime.GOMAXPROCS(0), n-from)) {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1)) - 1
@@ -477,13 +593,10 @@ func encodeDays(ctx context.Context, sink daySink, dir string, n int, key func(i
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return nil, err // the first day's that failed
+			return err // the first day's that failed
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return tables, nil
+	return ctx.Err()
 }
 
 // encoded is one day's table: its bytes, or the file holding them.

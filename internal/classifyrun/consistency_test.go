@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/nhsdigital/gp2gp/internal/output"
 	"github.com/nhsdigital/gp2gp/internal/output/outputtest"
@@ -26,7 +30,10 @@ type outcome struct {
 // TestSameAsRun: classify over every day of a generated month with cutoff
 // N gives the same transfers, outcomes and SLAs as run for that month with
 // cutoff N (statuses and reasons in their v11 spelling), in the same
-// order; and the spilled path writes the same bytes as the in-memory one.
+// order; and every way of running it writes the same bytes and accounts
+// the same: classifying while reading (in partitions large and small, and
+// starting over when the rows in memory pass the limit), or after the
+// read, in memory or spilled.
 func TestSameAsRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates a month")
@@ -67,26 +74,34 @@ func TestSameAsRun(t *testing.T) {
 			spineIn, ods := t.TempDir(), t.TempDir()
 			splitDaily(t, spineIn, append(append([]time.Time(nil), w.Days...), w.Overflow...), month.metric, month.overflow)
 			writeFile(t, ods, ODSKey(Month{2019, 12}), v5Of(t, month.org, Month{2019, 12}))
-			classify := func(spill int64, partition int) (string, *Summary) {
+			classify := func(o options, spill int64, partition int) (string, *Summary) {
 				out := t.TempDir()
-				sum, err := Run(context.Background(), Config{SpineBucket: spineIn, ODSBucket: ods, OutputBucket: out, BuildTag: "t",
-					Window: w, CutoffDays: n, SpillThreshold: spill, PartitionSize: partition, TempDir: t.TempDir()})
+				sum, err := run(context.Background(), Config{SpineBucket: spineIn, ODSBucket: ods, OutputBucket: out, BuildTag: "t",
+					Window: w, CutoffDays: n, SpillThreshold: spill, PartitionSize: partition, TempDir: t.TempDir()}, o)
 				if err != nil {
 					t.Fatal(err)
 				}
 				return out, sum
 			}
-			out, sum := classify(0, 0)
-			if sum.Spilled {
-				t.Fatal("a small month spilled")
+			out, sum := classify(options{noStream: true}, 0, 0)
+			if sum.Spilled || sum.ClassifiedWhileReading {
+				t.Fatalf("a small month spilled (%v) or was classified while reading (%v)", sum.Spilled, sum.ClassifiedWhileReading)
 			}
 			var gotOrder []string
-			for _, d := range w.Days {
+			for i, d := range w.Days {
 				v, err := outputtest.ReadV11(filepath.Join(out, filepath.FromSlash(OutputKey(n, d))))
 				if err != nil {
 					t.Fatal(err)
 				}
 				c := v.Columns
+				statuses := map[string]int{}
+				for _, st := range c["status"] {
+					statuses[st.(string)]++
+				}
+				if !maps.Equal(statuses, sum.Days[i].Statuses) || sum.Days[i].Transfers != len(c["status"]) {
+					t.Errorf("%s: the summary counts %d transfers %v, the table has %d %v", d.Format(time.DateOnly),
+						sum.Days[i].Transfers, sum.Days[i].Statuses, len(c["status"]), statuses)
+				}
 				for i, id := range c["conversation_id"] {
 					reason := ""
 					if r := c["failure_reason"][i]; r != nil {
@@ -128,20 +143,46 @@ func TestSameAsRun(t *testing.T) {
 				t.Errorf("conversations %d ≠ %d transfers + %d + %d", sum.Conversations, sum.Transfers, sum.ConversationsNoRequest, sum.ConversationsOutsideWindow)
 			}
 
-			// Spilled, in small partitions: the same bytes.
-			spilled, ssum := classify(-1, 100)
-			if !ssum.Spilled {
-				t.Fatal("did not spill")
-			}
-			for _, d := range w.Days {
-				k := filepath.FromSlash(OutputKey(n, d))
-				a, b := readAllFile(t, filepath.Join(out, k)), readAllFile(t, filepath.Join(spilled, k))
-				if !bytes.Equal(a, b) {
-					t.Errorf("%s: spilled and in-memory tables differ", k)
+			for _, tc := range []struct {
+				name      string
+				o         options
+				spill     int64
+				partition int
+				streamed  bool
+			}{
+				{"classified while reading", options{}, 0, 0, true},
+				{"classified while reading, in small partitions", options{}, 0, 100, true},
+				{"rows in memory past the limit, so after the read", options{heldMax: 64 << 10}, -1, 100, false},
+				{"after the read, spilled, in small partitions", options{noStream: true}, -1, 100, false},
+			} {
+				o, osum := classify(tc.o, tc.spill, tc.partition)
+				if osum.ClassifiedWhileReading != tc.streamed {
+					t.Errorf("%s: classified while reading %v, want %v", tc.name, osum.ClassifiedWhileReading, tc.streamed)
+				}
+				for _, d := range w.Days {
+					k := filepath.FromSlash(OutputKey(n, d))
+					a, b := readAllFile(t, filepath.Join(out, k)), readAllFile(t, filepath.Join(o, k))
+					if !bytes.Equal(a, b) {
+						t.Errorf("%s: %s differs from the table classified after the read, in memory", tc.name, k)
+					}
+				}
+				if diff := cmp.Diff(accounting(sum), accounting(osum)); diff != "" {
+					t.Errorf("%s: accounts differently from after the read, in memory (-want +got):\n%s", tc.name, diff)
 				}
 			}
 		})
 	}
+}
+
+// accounting is what a summary accounts for, without how the run went.
+func accounting(s *Summary) Summary {
+	a := *s
+	a.Spilled, a.ClassifiedWhileReading, a.ElapsedSeconds = false, false, 0
+	a.Days = slices.Clone(a.Days)
+	for i := range a.Days {
+		a.Days[i].Output = ""
+	}
+	return a
 }
 
 func sumMessages(m map[string]int) int {

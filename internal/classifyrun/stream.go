@@ -1,0 +1,214 @@
+package classifyrun
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nhsdigital/gp2gp/internal/convstore"
+	"github.com/nhsdigital/gp2gp/internal/spine"
+)
+
+// Classifying while reading (docs/classify.md, "A year in one run"): with
+// a cutoff, a run classifies each partition of conversations as soon as
+// the store reports it final — no row still to come can change it — and
+// encodes each window day's table as soon as the store has settled past
+// the day's end — no conversation still to classify can be requested on
+// it — while the later files are still being read. The store forgets the
+// rows it hands over, so a run holds about the cutoff's worth of rows and
+// of transfers, however long the window.
+//
+// The reading goroutine adds the rows and takes the final partitions
+// (convstore.Store.Take); one goroutine of the stream's decodes and
+// classifies them, in order, and encodes the settled days. After the read,
+// the partitions never final are classified as without streaming, and the
+// days not yet encoded are encoded.
+//
+// The store checks that the files are in time order enough for that. If a
+// row disproves it, or the rows held in memory pass a limit (files far out
+// of time order), what was done is dropped and the run reads the files
+// again without classifying during the read (errRestart).
+
+// DefaultHeldLimit is the memory of rows (compact records) above which a
+// run stops classifying during the read and starts over without.
+const DefaultHeldLimit = 256 << 20
+
+// errRestart says why a run stopped classifying during the read.
+type errRestart struct{ reason string }
+
+func (e *errRestart) Error() string { return "cannot classify while reading: " + e.reason }
+
+var errDisproved = &errRestart{"a row came more than a day out of time order"}
+
+// stream is the classification of a window during its read.
+type stream struct {
+	st      *convstore.Store
+	heldMax int64
+	batches chan streamBatch
+	quit    chan struct{} // closed when the worker stops
+	err     error         // the worker's, once quit is closed
+
+	// The worker's, until done.
+	w streamWorker
+}
+
+type streamBatch struct {
+	b       convstore.Batch
+	settled spine.Time // the store's Settled once b was taken
+}
+
+// streamWorker classifies the taken partitions and encodes settled days.
+type streamWorker struct {
+	cfg      *Config
+	opt      spine.Options
+	lookups  []*lookup
+	sum      *Summary
+	sink     *memSink
+	dir      string    // where the days' tables are encoded
+	tables   []encoded // by day, as encoded
+	encoded  int       // days 0..encoded-1 are encoded
+	convDays [][]int32 // by taken partition: each conversation's window day, or -1
+	dayEnd   func(int) spine.Time
+}
+
+// startStream starts the worker of a read into st. The worker adds to sum
+// (which the caller must not touch until end returns) and encodes days into
+// dir.
+func startStream(ctx context.Context, st *convstore.Store, cfg *Config, lookups []*lookup, sum *Summary, dir string, heldMax int64) *stream {
+	opt := cfg.Options()
+	s := &stream{
+		st: st, heldMax: heldMax,
+		batches: make(chan streamBatch, 4),
+		quit:    make(chan struct{}),
+		w: streamWorker{
+			cfg: cfg, opt: opt, lookups: lookups, sum: sum, dir: dir,
+			sink:   newMemSink(len(cfg.Window.Days)),
+			tables: make([]encoded, len(cfg.Window.Days)),
+			dayEnd: func(i int) spine.Time {
+				return opt.WindowStart + spine.Time(i+1)*spine.Time(Day/time.Microsecond)
+			},
+		},
+	}
+	go func() {
+		s.err = s.w.run(ctx, st.NewReader(), s.batches)
+		close(s.quit)
+	}()
+	return s
+}
+
+// added is called after each row is added: it hands the partitions that
+// became final to the worker, and says if the run must start over.
+func (s *stream) added(ctx context.Context) error {
+	st := s.st
+	if st.Disproved() {
+		return errDisproved
+	}
+	for st.Taken() < st.Final() {
+		b, err := st.Take()
+		if err != nil {
+			return err
+		}
+		select {
+		case s.batches <- streamBatch{b, st.Settled()}:
+		case <-s.quit: // failed
+			return s.err
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	if st.Held() > s.heldMax {
+		return &errRestart{fmt.Sprintf("the rows not yet final passed %d MiB (files far out of time order?)", s.heldMax>>20)}
+	}
+	return nil
+}
+
+// end waits for the worker to classify what it was given, once the read
+// is over (or failed), and returns its state. It is called once.
+func (s *stream) end() (*streamWorker, error) {
+	close(s.batches)
+	<-s.quit
+	if s.err != nil {
+		return nil, s.err
+	}
+	if s.st.Disproved() {
+		return nil, errDisproved
+	}
+	return &s.w, nil
+}
+
+func (w *streamWorker) run(ctx context.Context, r *convstore.Reader, batches <-chan streamBatch) error {
+	var k spine.Classifier
+	var buf []spine.Message
+	for sb := range batches {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, err := r.Decode(sb.b)
+		if err != nil {
+			return err
+		}
+		p := classifyPartition(r, n, &k, &buf, w.opt, w.lookups)
+		if err := w.add(p); err != nil {
+			return err
+		}
+		for w.encoded < len(w.tables) && w.dayEnd(w.encoded) <= sb.settled {
+			if err := w.encode(w.encoded); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// add adds a classified partition's transfers and counts.
+func (w *streamWorker) add(p *partition) error {
+	if p.err != nil {
+		return p.err
+	}
+	w.convDays = append(w.convDays, p.convDays)
+	w.sum.addPartition(p)
+	for j := range p.transfers {
+		if p.days[j] < w.encoded { // the store's Settled is wrong
+			return fmt.Errorf("classify: a transfer of %s, whose table is already encoded", w.cfg.Window.Days[p.days[j]].Format(time.DateOnly))
+		}
+		if err := w.sink.add(p.days[j], &p.transfers[j]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// encode encodes day i's table.
+func (w *streamWorker) encode(i int) error {
+	ts, _ := w.sink.take(i)
+	e, err := encode(w.dir, i, ts)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", OutputKey(w.cfg.CutoffDays, w.cfg.Window.Days[i]), err)
+	}
+	w.tables[i] = e
+	w.encoded++
+	return nil
+}
+
+// lateRows counts the rows of the taken partitions that came after they
+// were final, all cut off, among the messages: in total, and each day's
+// whose transfer's conversation they are of.
+func (w *streamWorker) lateRows(st *convstore.Store) {
+	cutOff := spine.CutOff.String()
+	w.sum.Messages[cutOff] += st.Late(st.Taken())
+	for k := range st.Taken() {
+		for _, c := range st.LateConversations(k) {
+			if d := w.convDays[k][c]; d >= 0 {
+				w.sum.Days[d].Messages[cutOff]++
+			}
+		}
+	}
+}
+
+// isRestart reports whether err asks the run to start over without
+// classifying during the read.
+func isRestart(err error) bool {
+	_, ok := errors.AsType[*errRestart](err)
+	return ok
+}

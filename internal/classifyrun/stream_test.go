@@ -1,0 +1,78 @@
+package classifyrun
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/nhsdigital/gp2gp/internal/spine"
+	"github.com/nhsdigital/gp2gp/internal/synth"
+)
+
+// TestStreamStartsOver: a request logged two weeks late, after its day's
+// table was encoded while reading, makes the run read the files again and
+// classify after the read; its tables and accounts are those of a run
+// that never classified while reading, and the late request is in its
+// day's table.
+func TestStreamStartsOver(t *testing.T) {
+	month := generate(t, synth.Config{Seed: 3, Conversations: 600})
+	w := ExplicitWindow(day("2019-12-01"), day("2020-01-01"), 3)
+	spineIn, ods := t.TempDir(), t.TempDir()
+	splitDaily(t, spineIn, append(append([]time.Time(nil), w.Days...), w.Overflow...), month.metric, month.overflow)
+	writeFile(t, ods, ODSKey(Month{2019, 12}), v5Of(t, month.org, Month{2019, 12}))
+	const lateID = "0F0E0D0C-0B0A-0908-0706-050403020100"
+	key := SpineKey(day("2019-12-20"))
+	zr, err := gzip.NewReader(bytes.NewReader(readAllFile(t, filepath.Join(spineIn, key))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body = append(body, `"2019-12-05T12:00:00.000+0000","`+lateID+`","`+lateID+`","`+spine.RequestStartedID+`",111111111111,222222222222,,NONE,EMIS,EMIS`+"\n"...)
+	writeFile(t, spineIn, key, gz(t, body))
+
+	classify := func(o options, log *slog.Logger) (string, *Summary) {
+		out := t.TempDir()
+		sum, err := run(context.Background(), Config{SpineBucket: spineIn, ODSBucket: ods, OutputBucket: out, BuildTag: "t",
+			Window: w, CutoffDays: 3, PartitionSize: 50, TempDir: t.TempDir(), Log: log}, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out, sum
+	}
+	var logs bytes.Buffer
+	streamed, ssum := classify(options{}, slog.New(slog.NewTextHandler(&logs, nil)))
+	after, sum := classify(options{noStream: true}, nil)
+	if ssum.ClassifiedWhileReading || !strings.Contains(logs.String(), "reading the files again") {
+		t.Errorf("classified while reading %v; the log says:\n%s", ssum.ClassifiedWhileReading, logs.String())
+	}
+	for _, d := range w.Days {
+		k := filepath.FromSlash(OutputKey(3, d))
+		if !bytes.Equal(readAllFile(t, filepath.Join(streamed, k)), readAllFile(t, filepath.Join(after, k))) {
+			t.Errorf("%s: the table differs from one classified after the read", k)
+		}
+	}
+	if diff := cmp.Diff(accounting(sum), accounting(ssum)); diff != "" {
+		t.Errorf("accounts differently (-after the read +started over):\n%s", diff)
+	}
+	v, err := readV11(filepath.Join(streamed, filepath.FromSlash(OutputKey(3, day("2019-12-05")))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, id := range v.Columns["conversation_id"] {
+		found = found || id == lateID
+	}
+	if !found {
+		t.Error("the late request is not in its day's table")
+	}
+}
