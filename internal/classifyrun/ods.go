@@ -1,10 +1,14 @@
 package classifyrun
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
+	"time"
 
 	"github.com/nhsdigital/gp2gp/internal/output"
+	"github.com/nhsdigital/gp2gp/internal/store"
 )
 
 // v5Metadata is the part of organisationMetadata.json (v5) the enrichment
@@ -70,4 +74,45 @@ func (l *lookup) practice(asid string) (p output.V11Practice, known bool) {
 		p.InSICBL, p.SICBLCode, p.SICBLName = true, s.code, s.name
 	}
 	return p, true
+}
+
+// Enrichment is the ODS metadata that serves each day of a window, as Run
+// reads it: for gp2gp explain --daily.
+type Enrichment struct {
+	window  Window
+	lookups []*lookup
+}
+
+// ReadEnrichment reads the ODS metadata of cfg's window days from
+// cfg.ODSBucket, each day's month's or, if missing, the month before's.
+func ReadEnrichment(ctx context.Context, cfg Config) (*Enrichment, error) {
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	b, err := store.Open(ctx, cfg.ODSBucket, store.Options{EndpointURL: cfg.S3Endpoint})
+	if err != nil {
+		return nil, fmt.Errorf("ODS metadata bucket: %w", err)
+	}
+	defer b.Close()
+	lookups, err := readODS(ctx, b, cfg.Window.Days, log)
+	if err != nil {
+		return nil, err
+	}
+	return &Enrichment{window: cfg.Window, lookups: lookups}, nil
+}
+
+// Practice gives the ODS code and name of the practice owning asid on the
+// window day of t, or the nearest window day when t is outside the
+// window; ok is false when that day's metadata does not know asid.
+func (e *Enrichment) Practice(t time.Time, asid string) (odsCode, name string, ok bool) {
+	if len(e.lookups) == 0 {
+		return "", "", false
+	}
+	i := min(max(int(t.Sub(e.window.Start())/Day), 0), len(e.lookups)-1)
+	if t.Before(e.window.Start()) {
+		i = 0
+	}
+	p, ok := e.lookups[i].byASID[asid]
+	return p.code, p.name, ok
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nhsdigital/gp2gp/internal/output"
 	"github.com/nhsdigital/gp2gp/internal/spine"
 )
 
@@ -24,6 +25,9 @@ type Summary struct {
 	RowsAccepted int  `json:"rows_accepted"`
 	RowsRejected int  `json:"rows_rejected"`
 	Spilled      bool `json:"spilled"`
+	// ClassifiedWhileReading: the run classified conversations and
+	// encoded days as they became final, while reading the files.
+	ClassifiedWhileReading bool `json:"classified_while_reading"`
 	// Conversations = Transfers + NoRequest + OutsideWindow.
 	Conversations              int `json:"conversations"`
 	ConversationsNoRequest     int `json:"conversations_without_request_started"`
@@ -57,7 +61,7 @@ type DaySummary struct {
 	Day              string            `json:"day"`
 	ODSMetadataMonth string            `json:"ods_metadata_month"`
 	Transfers        int               `json:"transfers"`
-	Statuses         map[string]int    `json:"statuses"`
+	Statuses         map[string]int    `json:"statuses"` // the day's transfers by status, as the table spells it
 	Messages         map[string]int    `json:"messages"` // the day's transfers' messages, by disposition
 	Output           string            `json:"output,omitempty"`
 	Metadata         map[string]string `json:"metadata,omitempty"` // the object's user metadata
@@ -95,10 +99,18 @@ func (s *Summary) addPartition(p *partition) {
 		s.Transfers += dt.transfers
 		d.Transfers += dt.transfers
 		for st, n := range dt.statuses {
-			d.Statuses[string(st)] += n
+			d.Statuses[v11Status(st)] += n
 		}
 		addMessages(d.Messages, dt.messages)
 	}
+}
+
+// v11Status is a status as the day's table spells it.
+func v11Status(st spine.Status) string {
+	if v, err := output.V11Status(st); err == nil {
+		return v
+	}
+	return string(st) // a status the table cannot have: shown as it is
 }
 
 func addMessages(m map[string]int, counts []int) {

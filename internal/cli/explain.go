@@ -8,7 +8,9 @@ import (
 
 	"github.com/nhsdigital/gp2gp/internal/classifyrun"
 	"github.com/nhsdigital/gp2gp/internal/explain"
+	"github.com/nhsdigital/gp2gp/internal/output"
 	"github.com/nhsdigital/gp2gp/internal/pipeline"
+	"github.com/nhsdigital/gp2gp/internal/spine"
 )
 
 const explainSynopsis = `Explains conversations' outcomes: for each CONVERSATION_ID, the timeline of its
@@ -24,9 +26,11 @@ bucket, the practice names); if unset there is no window: every conversation
 counts as in the month.
 
 With --daily it is configured as classify is (INPUT_SPINE_DATA_BUCKET, START_DATETIME,
-END_DATETIME, CONVERSATION_CUTOFF_DAYS, GP2GP_NOW, --uk07-core-ehr; the other buckets and
+END_DATETIME, CONVERSATION_CUTOFF_DAYS, GP2GP_NOW, --uk07-core-ehr; the output bucket and
 BUILD_TAG are not needed) and reads the window's daily files and the cutoff's overflow
-days: the days that show the window's conversations whole, as classify sees them.
+days: the days that show the window's conversations whole, as classify sees them. It
+also gives the outcome as the v11 table spells it, and with INPUT_ODS_METADATA_BUCKET
+the practices' ODS codes and names, from the metadata classify would use.
 
 An id found in no input is an error (exit 1), after the others are shown.`
 
@@ -62,14 +66,15 @@ func explainCmd(ctx context.Context, c *invocation, args []string) (int, error) 
 	if err != nil {
 		return 0, err
 	}
-	return writeExplained(c, res, cfg.CutoffDays, *asJSON)
+	dir := explain.NewDirectory(res.Organisations)
+	return writeExplained(c, res, cfg.CutoffDays, *asJSON, false, func(*spine.Classification) explain.Directory { return dir })
 }
 
 // explainDaily is explain --daily: classify's configuration.
 func explainDaily(ctx context.Context, c *invocation, args []string) (int, error) {
 	fs := newFlagSet("explain --daily [flags] CONVERSATION_ID...", explainSynopsis, c)
 	s := newClassifySettings()
-	s.out.required, s.odsB.required, s.buildTag.required = false, false, false
+	s.out.required, s.odsB.required, s.buildTag.required = false, false, false // the ODS metadata, if given, names the practices
 	s.register(fs, c.env)
 	fs.envOnly = classifyEnvironment
 	uk07, err := uk07Flag(fs, c.env, true)
@@ -106,14 +111,48 @@ func explainDaily(ctx context.Context, c *invocation, args []string) (int, error
 	if err != nil {
 		return 0, err
 	}
-	return writeExplained(c, res, cfg.CutoffDays, *asJSON)
+	directory := func(*spine.Classification) explain.Directory { return nil }
+	if cfg.ODSBucket != "" {
+		enr, err := classifyrun.ReadEnrichment(ctx, cfg)
+		if err != nil {
+			return 0, err
+		}
+		directory = func(cl *spine.Classification) explain.Directory {
+			return dailyDirectory(enr, cl)
+		}
+	}
+	return writeExplained(c, res, cfg.CutoffDays, *asJSON, true, directory)
 }
 
-// writeExplained writes the explanations, and fails naming the ids not found.
-func writeExplained(c *invocation, res *pipeline.Explained, cutoffDays int, asJSON bool) (int, error) {
+// dailyDirectory names the practices of cl's messages from the ODS
+// metadata of the day it was requested (or began, without a request), as
+// classify enriches its table.
+func dailyDirectory(enr *classifyrun.Enrichment, cl *spine.Classification) explain.Directory {
+	if len(cl.Messages) == 0 {
+		return nil
+	}
+	t := cl.Messages[0].Time
+	if cl.Skip != spine.SkipNoRequest {
+		t = cl.Transfer.DateRequested
+	}
+	day := time.UnixMicro(int64(t))
+	d := explain.Directory{}
+	for _, m := range cl.Messages {
+		for _, asid := range []string{m.Sender, m.Recipient} {
+			if code, name, ok := enr.Practice(day, asid); ok {
+				d[asid] = explain.Practice{ODSCode: code, Name: name}
+			}
+		}
+	}
+	return d
+}
+
+// writeExplained writes the explanations, with the practices directory
+// gives each and, if v11, the outcome as the v11 table spells it; and fails
+// naming the ids not found.
+func writeExplained(c *invocation, res *pipeline.Explained, cutoffDays int, asJSON, v11 bool, directory func(*spine.Classification) explain.Directory) (int, error) {
 	var err error
 	ectx := explain.Context{
-		Directory:   explain.NewDirectory(res.Organisations),
 		CutoffDays:  cutoffDays,
 		HasWindow:   res.HasWindow,
 		WindowStart: res.Options.WindowStart,
@@ -121,7 +160,21 @@ func writeExplained(c *invocation, res *pipeline.Explained, cutoffDays int, asJS
 	}
 	es := make([]*explain.Explanation, 0, len(res.Classifications))
 	for _, cl := range res.Classifications {
-		es = append(es, explain.Build(cl, ectx))
+		ectx.Directory = directory(cl)
+		e := explain.Build(cl, ectx)
+		if v11 && e.Outcome != nil {
+			if e.Outcome.V11Status, err = output.V11Status(spine.Status(e.Outcome.Status)); err != nil {
+				return 0, err
+			}
+			if r := e.Outcome.FailureReason; r != nil {
+				v, err := output.V11Reason(*r)
+				if err != nil {
+					return 0, err
+				}
+				e.Outcome.V11FailureReason = &v
+			}
+		}
+		es = append(es, e)
 	}
 	if asJSON {
 		err = explain.WriteJSON(c.stdout, es)

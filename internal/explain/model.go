@@ -108,8 +108,12 @@ type SLA struct {
 type Outcome struct {
 	Status        string  `json:"status"`
 	FailureReason *string `json:"failureReason"`
-	Rule          Rule    `json:"rule"`
-	NotMatched    []Rule  `json:"notMatched"`
+	// V11Status and V11FailureReason are the same outcome as gp2gp
+	// classify's v11 table spells it (set by explain --daily).
+	V11Status        string  `json:"v11Status,omitempty"`
+	V11FailureReason *string `json:"v11FailureReason,omitempty"`
+	Rule             Rule    `json:"rule"`
+	NotMatched       []Rule  `json:"notMatched"`
 }
 
 // Rule is a row of the outcome table.

@@ -53,6 +53,9 @@ func writeText(b *strings.Builder, e *Explanation) {
 	default:
 		p("  not a transfer: %s", e.Skipped)
 	}
+	if e.Outcome != nil && e.Outcome.V11Status != "" {
+		p("  in the v11 table: %s", outcomeText(e.Outcome.V11Status, e.Outcome.V11FailureReason))
+	}
 	window := "none (local input without DATE_ANCHOR: every conversation counts as in the month)"
 	if e.Window != nil {
 		window = fmt.Sprintf("[%s, %s)", e.Window.Start, e.Window.End)
