@@ -3,6 +3,7 @@ package output
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -219,4 +220,62 @@ func names(s [][2]string) []string {
 		out = append(out, c[0])
 	}
 	return out
+}
+
+// v11Day returns n transfers like a day's of a national year (2M
+// transfers in 366 tables: about 5,500 a day): sampleTransfers' columns,
+// every status and reason, practices from a pool of 7,000 of which most
+// are known and in a Sub-ICB location, and a last sender message for most.
+func v11Day(n int) []V11Transfer {
+	ts := sampleTransfers(n)
+	practice := func(i int) V11Practice {
+		p := V11Practice{ASID: fmt.Sprintf("2000%08d", i)}
+		if i%37 != 0 {
+			p.Known, p.ODSCode, p.Name = true, fmt.Sprintf("%c%05d", 'A'+i%26, i), fmt.Sprintf("THE %d MEDICAL CENTRE, HIGH STREET", i)
+			if i%101 != 0 {
+				p.InSICBL, p.SICBLCode, p.SICBLName = true, fmt.Sprintf("%02dQ", i%106), fmt.Sprintf("NHS SUB-ICB LOCATION %d", i%106)
+			}
+		}
+		return p
+	}
+	pool := make([]V11Practice, 7000)
+	for i := range pool {
+		pool[i] = practice(i)
+	}
+	out := make([]V11Transfer, n)
+	for i := range ts {
+		t := &ts[i]
+		r := spine.Rules[i%len(spine.Rules)]
+		if i%3 != 0 {
+			r = spine.Rules[0] // most transfers integrate on time
+		}
+		t.Status, t.FailureReason = r.Status, r.Reason
+		out[i] = V11Transfer{Transfer: t, Requesting: pool[(i*7)%len(pool)], Sending: pool[(i*13+5)%len(pool)]}
+		if i%4 != 0 {
+			out[i].LastSenderMessage, out[i].HasLastSender = t.DateRequested+spine.Time(i%3600)*spine.Second, true
+		}
+	}
+	return out
+}
+
+// BenchmarkWriteV11 writes a day's table; it reports the file's size.
+func BenchmarkWriteV11(b *testing.B) {
+	ts := v11Day(5500)
+	var cw countingWriter
+	b.ReportAllocs()
+	for b.Loop() {
+		cw = 0
+		if err := WriteV11(&cw, ts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(cw), "file-bytes")
+}
+
+// countingWriter counts the bytes written to it.
+type countingWriter int64
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
 }
