@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -75,9 +78,12 @@ func writeV11File(t *testing.T, ts []V11Transfer) string {
 	return p
 }
 
-// TestV11Table reads the table back: schema, nullability and values.
+// TestV11Table reads the table back: schema, nullability and values,
+// first some written out by hand, then every value of every column
+// against wantV11Columns, with parquet-go and, in the subtest "duckdb",
+// with DuckDB.
 func TestV11Table(t *testing.T) {
-	ts := v11Transfers()
+	ts := append(v11Transfers(), v11Combinations()...)
 	p := writeV11File(t, ts)
 	got, err := outputtest.ReadV11(p)
 	if err != nil {
@@ -114,6 +120,8 @@ func TestV11Table(t *testing.T) {
 			t.Errorf("%s row %d (-want +got):\n%s", ch.col, ch.row, d)
 		}
 	}
+	want := wantV11Columns(ts)
+	checkV11Columns(t, "parquet-go", want, c)
 
 	t.Run("empty", func(t *testing.T) {
 		got, err := outputtest.ReadV11(writeV11File(t, nil))
@@ -123,12 +131,13 @@ func TestV11Table(t *testing.T) {
 		if got.Rows != 0 || len(got.Schema) != 22 {
 			t.Errorf("rows %d, %d columns", got.Rows, len(got.Schema))
 		}
+		checkV11Columns(t, "parquet-go", wantV11Columns(nil), got.Columns)
 	})
 
 	t.Run("duckdb", func(t *testing.T) {
 		d := outputtest.ReadDump(t, p)
-		want := []string{"VARCHAR", "UBIGINT"}
-		if d.Schema[0][1] != want[0] || d.Schema[1][1] != want[1] || d.Rows != len(ts) {
+		wantTypes := []string{"VARCHAR", "UBIGINT"}
+		if d.Schema[0][1] != wantTypes[0] || d.Schema[1][1] != wantTypes[1] || d.Rows != len(ts) {
 			t.Errorf("DuckDB schema %v, rows %d", d.Schema[:2], d.Rows)
 		}
 		for i, col := range wantV11Schema {
@@ -145,10 +154,171 @@ func TestV11Table(t *testing.T) {
 				}
 			}
 		}
-		if d := cmp.Diff(c["date_requested"], d.Columns["date_requested"]); d != "" {
-			t.Errorf("DuckDB's date_requested (-parquet-go +DuckDB):\n%s", d)
-		}
+		checkV11Columns(t, "DuckDB", want, d.Columns)
 	})
+}
+
+// checkV11Columns compares the columns a reader read with want, column by
+// column, every column of want present.
+func checkV11Columns(t *testing.T, reader string, want, got map[string][]any) {
+	t.Helper()
+	for _, col := range V11Columns {
+		if !reflect.DeepEqual(want[col], got[col]) { // cmp.Diff is slow
+			t.Errorf("%s's %s (-want +got):\n%s", reader, col, cmp.Diff(want[col], got[col]))
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%s read %d columns, want %d", reader, len(got), len(want))
+	}
+}
+
+// v11Combinations returns transfers with, in every combination, the
+// shapes that the shredding must tell apart: each list of error codes
+// null, empty, of one null element, of several with a null among them, of
+// one code, and the intermediate codes null, empty or several; each
+// practice unknown, known without a Sub-ICB location, known in one, in
+// one but unknown (hence all null but its ASID), and known with empty
+// strings (not null); the ODS fields that must be null are set, as a
+// careless writer would write them. Along the rows vary the nullable
+// scalars, null, empty and present, and the rules. No two rows have the
+// same values, so that a value in the wrong row or column shows. They
+// span many chunks of maxRowsPerChunk rows.
+func v11Combinations() []V11Transfer {
+	const t0 = spine.Time(1577836800000000) // 2020-01-01T00:00:00Z
+	errorCodes := func(shape, i int) []spine.ErrorCode {
+		return [][]spine.ErrorCode{nil, {}, {{}}, {spine.Code(int64(i)), {}, spine.Code(-int64(i))}, {spine.Code(int64(i % 100))}}[shape]
+	}
+	practice := func(state, i int, side string) V11Practice {
+		id := fmt.Sprintf("%s%d", side, i)
+		p := V11Practice{ASID: "asid-" + id, ODSCode: "ods-" + id, Name: "name-" + id, SICBLCode: "sicbl-" + id, SICBLName: "sicbl name " + id}
+		switch state {
+		case 1:
+			p.Known = true
+		case 2:
+			p.Known, p.InSICBL = true, true
+		case 3:
+			p.InSICBL = true
+		case 4:
+			p.Known, p.InSICBL, p.ODSCode, p.Name, p.SICBLCode, p.SICBLName = true, true, "", "", "", ""
+		}
+		return p
+	}
+	supplier := func(i int) spine.NullString {
+		return []spine.NullString{{}, spine.Str(""), spine.Str(fmt.Sprintf("supplier %d", i))}[i%3]
+	}
+	var out []V11Transfer
+	i := 0
+	for sender := range 5 {
+		for final := range 5 {
+			for inter := range 3 {
+				for req := range 5 {
+					for snd := range 5 {
+						r := spine.Rules[i%len(spine.Rules)]
+						tr := &spine.Transfer{
+							ConversationID:         fmt.Sprintf("conv-%d", i),
+							RequestingASID:         "unused v4 column",
+							RequestingSupplier:     supplier(i),
+							SendingSupplier:        supplier(i / 3),
+							SenderErrorCodes:       errorCodes(sender, i),
+							FinalErrorCodes:        errorCodes(final, i+1),
+							IntermediateErrorCodes: [][]int64{nil, {}, {int64(i), 0, -1}}[inter],
+							Status:                 r.Status,
+							FailureReason:          r.Reason,
+							DateRequested:          t0 + spine.Time(i)*spine.Second + spine.Time(i),
+						}
+						if i%3 != 0 {
+							tr.SLA, tr.HasSLA = spine.Time(i)*spine.Second+spine.Time(i%7)*spine.Second/7, true
+						}
+						if i%4 != 0 {
+							tr.DateCompleted, tr.HasDateCompleted = tr.DateRequested+spine.Time(i)*spine.Second, true
+						}
+						if i%41 == 0 {
+							tr.ConversationID = "" // empty, not null
+						}
+						v := V11Transfer{Transfer: tr, Requesting: practice(req, i, "r"), Sending: practice(snd, i, "s")}
+						if i%5 != 0 {
+							v.LastSenderMessage, v.HasLastSender = tr.DateRequested+spine.Time(i%1000), true
+						}
+						out = append(out, v)
+						i++
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// wantV11Columns is the v11 table the transfers must become
+// (docs/classify.md), in the form of outputtest.V11's Columns: nulls where
+// a transfer has no value, lists never null, an invalid error code a null
+// element, a practice's ODS fields null unless Known and its Sub-ICB
+// location's unless InSICBL too.
+func wantV11Columns(ts []V11Transfer) map[string][]any {
+	cols := map[string][]any{}
+	for _, c := range V11Columns {
+		cols[c] = []any{}
+	}
+	add := func(col string, v any) { cols[col] = append(cols[col], v) }
+	str := func(col, s string, valid bool) {
+		if valid {
+			add(col, s)
+		} else {
+			add(col, nil)
+		}
+	}
+	ts64 := func(col string, us spine.Time, valid bool) {
+		if valid {
+			add(col, time.UnixMicro(int64(us)).UTC().Format("2006-01-02T15:04:05.000000"))
+		} else {
+			add(col, nil)
+		}
+	}
+	list := func(col string, cs []spine.ErrorCode) {
+		l := []any{}
+		for _, c := range cs {
+			if c.Valid {
+				l = append(l, json.Number(strconv.FormatInt(c.Code, 10)))
+			} else {
+				l = append(l, nil)
+			}
+		}
+		add(col, l)
+	}
+	practice := func(side string, p V11Practice) {
+		add(side+"_practice_asid", p.ASID)
+		str(side+"_practice_ods_code", p.ODSCode, p.Known)
+		str(side+"_practice_name", p.Name, p.Known)
+		str(side+"_practice_sicbl_ods_code", p.SICBLCode, p.Known && p.InSICBL)
+		str(side+"_practice_sicbl_name", p.SICBLName, p.Known && p.InSICBL)
+	}
+	for _, t := range ts {
+		add("conversation_id", t.ConversationID)
+		if secs, ok := t.SLASeconds(); ok {
+			add("sla_duration", json.Number(strconv.FormatUint(secs, 10)))
+		} else {
+			add("sla_duration", nil)
+		}
+		practice("requesting", t.Requesting)
+		practice("sending", t.Sending)
+		str("requesting_supplier", t.RequestingSupplier.String, t.RequestingSupplier.Valid)
+		str("sending_supplier", t.SendingSupplier.String, t.SendingSupplier.Valid)
+		list("sender_error_codes", t.SenderErrorCodes)
+		list("final_error_codes", t.FinalErrorCodes)
+		var inter []spine.ErrorCode
+		for _, c := range t.IntermediateErrorCodes {
+			inter = append(inter, spine.Code(c))
+		}
+		list("intermediate_error_codes", inter)
+		status, _ := V11Status(t.Status)
+		reason, _ := V11Reason(t.FailureReason)
+		add("status", status)
+		str("failure_reason", reason, reason != "")
+		ts64("date_requested", t.DateRequested, true)
+		ts64("date_completed", t.DateCompleted, t.HasDateCompleted)
+		ts64("last_sender_message_timestamp", t.LastSenderMessage, t.HasLastSender)
+	}
+	return cols
 }
 
 // TestV11TableMetricsReader: the tables classify writes are what gp2gp
