@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -319,6 +320,41 @@ func wantV11Columns(ts []V11Transfer) map[string][]any {
 		ts64("last_sender_message_timestamp", t.LastSenderMessage, t.HasLastSender)
 	}
 	return cols
+}
+
+// TestV11LeafColumns checks that the column constants name the leaf
+// columns of the schema, with the levels the shredding writes.
+func TestV11LeafColumns(t *testing.T) {
+	type leaf struct {
+		Path     string
+		Def, Rep int
+	}
+	var want []leaf
+	for i, name := range V11Columns {
+		switch i {
+		case v11SenderErrorCodes, v11FinalErrorCodes, v11IntermediateErrorCodes:
+			want = append(want, leaf{name + ".list.element", defElement, repSameList})
+		default:
+			want = append(want, leaf{name, defPresent, 0})
+		}
+	}
+	var got []leaf
+	for _, path := range v11Schema.Columns() {
+		l, ok := v11Schema.Lookup(path...)
+		if !ok {
+			t.Fatalf("no column %v", path)
+		}
+		if l.ColumnIndex != len(got) {
+			t.Errorf("column %v has index %d, want %d", path, l.ColumnIndex, len(got))
+		}
+		got = append(got, leaf{strings.Join(path, "."), l.MaxDefinitionLevel, l.MaxRepetitionLevel})
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("leaf columns (-want +got):\n%s", diff)
+	}
+	if len(got) != v11NumColumns || len(v11Appenders) != v11NumColumns {
+		t.Errorf("%d leaf columns, %d appenders, want %d", len(got), len(v11Appenders), v11NumColumns)
+	}
 }
 
 // TestV11TableMetricsReader: the tables classify writes are what gp2gp
