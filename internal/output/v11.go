@@ -117,8 +117,8 @@ func V11Reason(r string) (string, error) {
 
 // WriteV11 writes the transfers as one v11 daily table (zero rows is a
 // valid table), in order, with pyarrow's defaults that matter to readers:
-// snappy, one row group. An unknown status or failure reason is an error,
-// and nothing is written.
+// snappy (encoded by fastSnappy), one row group. An unknown status or
+// failure reason is an error, and nothing is written.
 //
 // Like TransferWriter, it does not build rows: it shreds the transfers
 // into the leaf columns itself (v11Appenders) and writes each column's
@@ -134,7 +134,7 @@ func WriteV11(w io.Writer, transfers []V11Transfer) error {
 			return fmt.Errorf("conversation %s: %w", t.ConversationID, err)
 		}
 	}
-	pw := parquet.NewWriter(w, v11Schema, parquet.Compression(&parquet.Snappy),
+	pw := parquet.NewWriter(w, v11Schema, parquet.Compression(&fastSnappy{}),
 		parquet.CreatedBy("parquet-go", parquetGoVersion, "unknown"))
 	columns := pw.ColumnWriters()
 	var buf columnBuffer

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/parquet-go/parquet-go"
 
 	"github.com/nhsdigital/gp2gp/internal/output/outputtest"
 	"github.com/nhsdigital/gp2gp/internal/spine"
@@ -354,6 +356,56 @@ func TestV11LeafColumns(t *testing.T) {
 	}
 	if len(got) != v11NumColumns || len(v11Appenders) != v11NumColumns {
 		t.Errorf("%d leaf columns, %d appenders, want %d", len(got), len(v11Appenders), v11NumColumns)
+	}
+}
+
+// TestV11Layout checks what readers rely on besides the values: one row
+// group, every column chunk SNAPPY.
+func TestV11Layout(t *testing.T) {
+	for _, n := range []int{1, 5500} {
+		var buf bytes.Buffer
+		if err := WriteV11(&buf, v11Day(n)); err != nil {
+			t.Fatal(err)
+		}
+		f := openParquet(t, buf.Bytes())
+		if got := len(f.Metadata().RowGroups); got != 1 || f.NumRows() != int64(n) {
+			t.Errorf("%d transfers: %d rows in %d row groups, want 1", n, f.NumRows(), got)
+		}
+		for _, rg := range f.Metadata().RowGroups {
+			if len(rg.Columns) != v11NumColumns {
+				t.Errorf("%d column chunks, want %d", len(rg.Columns), v11NumColumns)
+			}
+			for _, c := range rg.Columns {
+				if got := c.MetaData.Codec.String(); got != "SNAPPY" {
+					t.Errorf("%v: compression %s, want SNAPPY", c.MetaData.PathInSchema, got)
+				}
+			}
+		}
+	}
+}
+
+// TestFastSnappy: what fastSnappy encodes, snappy decodes, into dst when
+// it is large enough.
+func TestFastSnappy(t *testing.T) {
+	var c fastSnappy
+	if c.String() != "SNAPPY" || c.CompressionCodec() != parquet.Snappy.CompressionCodec() {
+		t.Errorf("codec %s %v", c.String(), c.CompressionCodec())
+	}
+	random := make([]byte, 100_000)
+	rand.NewChaCha8([32]byte{1}).Read(random) // incompressible
+	for _, src := range [][]byte{nil, []byte("a"), bytes.Repeat([]byte("conv-0123 Integrated on time "), 10_000), random} {
+		dst := make([]byte, 0, len(src)*2+64)
+		enc, err := c.Encode(dst, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(enc) > 0 && &enc[0] != &dst[:1][0] {
+			t.Errorf("%d bytes: not encoded into dst", len(src))
+		}
+		dec, err := parquet.Snappy.Decode(nil, enc)
+		if err != nil || !bytes.Equal(dec, src) {
+			t.Errorf("%d bytes: decoded %d bytes, err %v", len(src), len(dec), err)
+		}
 	}
 }
 
