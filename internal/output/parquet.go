@@ -146,12 +146,8 @@ func (tw *TransferWriter) writeChunk(chunk []spine.Transfer) error {
 		}
 		tw.rowsInGroup = 0
 	}
-	for col, appendValues := range columnAppenders {
-		tw.buf.reset()
-		appendValues(&tw.buf, chunk)
-		if _, err := tw.columns[col].WriteRowValues(tw.buf.values); err != nil {
-			return err
-		}
+	if err := writeColumns(tw.columns, &tw.buf, columnAppenders[:], chunk); err != nil {
+		return err
 	}
 	tw.rowsInGroup += len(chunk)
 	return nil

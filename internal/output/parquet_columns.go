@@ -57,8 +57,9 @@ func (b *columnBuffer) reset() {
 	b.values, b.bytes = b.values[:0], b.bytes[:0]
 }
 
-// appendColumn appends to b the values of one leaf column for the rows ts.
-type appendColumn func(b *columnBuffer, ts []spine.Transfer)
+// appendColumn appends to b the values of one leaf column for the rows ts:
+// of transfers.parquet (T spine.Transfer) or of a v11 table (V11Transfer).
+type appendColumn[T any] func(b *columnBuffer, ts []T)
 
 // columnAppenders shred transfers into leaf columns, indexed by column.
 //
@@ -67,7 +68,7 @@ type appendColumn func(b *columnBuffer, ts []spine.Transfer)
 // the data. Values are built in place in b.values, by setters that take no
 // Value argument: building a Value in a variable (as Value.Level does) and
 // copying it cost as much as all the rest of the shredding.
-var columnAppenders = [numColumns]appendColumn{
+var columnAppenders = [numColumns]appendColumn[spine.Transfer]{
 	colConversationID: func(b *columnBuffer, ts []spine.Transfer) {
 		vs := b.extend(len(ts))
 		for i := range ts {
@@ -77,11 +78,8 @@ var columnAppenders = [numColumns]appendColumn{
 	colSLADuration: func(b *columnBuffer, ts []spine.Transfer) {
 		vs := b.extend(len(ts))
 		for i := range ts {
-			if secs, ok := ts[i].SLASeconds(); ok {
-				setInt64(&vs[i], int64(secs))
-			} else {
-				setNull(&vs[i])
-			}
+			secs, ok := ts[i].SLASeconds()
+			setInt64If(&vs[i], int64(secs), ok)
 		}
 	},
 	colRequestingASID: func(b *columnBuffer, ts []spine.Transfer) {
@@ -120,15 +118,7 @@ var columnAppenders = [numColumns]appendColumn{
 	},
 	colIntermediateErrorCodes: func(b *columnBuffer, ts []spine.Transfer) {
 		for i := range ts {
-			codes := ts[i].IntermediateErrorCodes
-			if len(codes) == 0 {
-				b.appendEmptyList()
-				continue
-			}
-			vs := b.extend(len(codes))
-			for j, c := range codes {
-				setElement(&vs[j], c, j)
-			}
+			b.appendCodes(ts[i].IntermediateErrorCodes)
 		}
 	},
 	colStatus: func(b *columnBuffer, ts []spine.Transfer) {
@@ -140,11 +130,8 @@ var columnAppenders = [numColumns]appendColumn{
 	colFailureReason: func(b *columnBuffer, ts []spine.Transfer) {
 		vs := b.extend(len(ts))
 		for i := range ts {
-			if r := ts[i].FailureReason; r != "" {
-				b.setString(&vs[i], r)
-			} else {
-				setNull(&vs[i])
-			}
+			r := ts[i].FailureReason
+			b.setStringIf(&vs[i], r, r != "")
 		}
 	},
 	colDateRequested: func(b *columnBuffer, ts []spine.Transfer) {
@@ -156,11 +143,8 @@ var columnAppenders = [numColumns]appendColumn{
 	colDateCompleted: func(b *columnBuffer, ts []spine.Transfer) {
 		vs := b.extend(len(ts))
 		for i := range ts {
-			if t := &ts[i]; t.HasDateCompleted {
-				setInt64(&vs[i], int64(t.DateCompleted))
-			} else {
-				setNull(&vs[i])
-			}
+			t := &ts[i]
+			setInt64If(&vs[i], int64(t.DateCompleted), t.HasDateCompleted)
 		}
 	},
 }
@@ -205,8 +189,22 @@ func setNull(v *parquet.Value) {
 
 // setNullString sets *v to s in a top-level column, null when s is null.
 func (b *columnBuffer) setNullString(v *parquet.Value, s spine.NullString) {
-	if s.Valid {
-		b.setString(v, s.String)
+	b.setStringIf(v, s.String, s.Valid)
+}
+
+// setStringIf sets *v to s in a top-level column when valid, else to null.
+func (b *columnBuffer) setStringIf(v *parquet.Value, s string, valid bool) {
+	if valid {
+		b.setString(v, s)
+	} else {
+		setNull(v)
+	}
+}
+
+// setInt64If sets *v to x in a top-level column when valid, else to null.
+func setInt64If(v *parquet.Value, x int64, valid bool) {
+	if valid {
+		setInt64(v, x)
 	} else {
 		setNull(v)
 	}
@@ -248,4 +246,31 @@ func (b *columnBuffer) appendErrorCodes(codes []spine.ErrorCode) {
 			setNullElement(&vs[j], j)
 		}
 	}
+}
+
+// appendCodes appends a row's list of codes, none of them null.
+func (b *columnBuffer) appendCodes(codes []int64) {
+	if len(codes) == 0 {
+		b.appendEmptyList()
+		return
+	}
+	vs := b.extend(len(codes))
+	for j, c := range codes {
+		setElement(&vs[j], c, j)
+	}
+}
+
+// writeColumns writes one chunk of rows, of any row type, to every leaf
+// column of a file: appenders[col] shreds the chunk into buf, whose values
+// go to columns[col]. A column writer may flush its buffer to a page
+// after the chunk, never inside it.
+func writeColumns[T any](columns []*parquet.ColumnWriter, buf *columnBuffer, appenders []appendColumn[T], chunk []T) error {
+	for col, appendValues := range appenders {
+		buf.reset()
+		appendValues(buf, chunk)
+		if _, err := columns[col].WriteRowValues(buf.values); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -117,32 +117,32 @@ func V11Reason(r string) (string, error) {
 
 // WriteV11 writes the transfers as one v11 daily table (zero rows is a
 // valid table), in order, with pyarrow's defaults that matter to readers:
-// snappy, one row group.
+// snappy (encoded by fastSnappy), one row group. An unknown status or
+// failure reason is an error, and nothing is written.
+//
+// Like TransferWriter, it does not build rows: it shreds the transfers
+// into the leaf columns itself (v11Appenders) and writes each column's
+// values through the writer's ColumnWriters, maxRowsPerChunk rows at a
+// time.
 func WriteV11(w io.Writer, transfers []V11Transfer) error {
-	pw := parquet.NewWriter(w, v11Schema, parquet.Compression(&parquet.Snappy),
+	for i := range transfers {
+		t := &transfers[i]
+		if _, err := V11Status(t.Status); err != nil {
+			return fmt.Errorf("conversation %s: %w", t.ConversationID, err)
+		}
+		if _, err := V11Reason(t.FailureReason); err != nil {
+			return fmt.Errorf("conversation %s: %w", t.ConversationID, err)
+		}
+	}
+	pw := parquet.NewWriter(w, v11Schema, parquet.Compression(&fastSnappy{}),
 		parquet.CreatedBy("parquet-go", parquetGoVersion, "unknown"))
-	rows := make([]parquet.Row, 0, 64)
-	flush := func() error {
-		if _, err := pw.WriteRows(rows); err != nil {
+	columns := pw.ColumnWriters()
+	var buf columnBuffer
+	for start := 0; start < len(transfers); start += maxRowsPerChunk {
+		chunk := transfers[start:min(start+maxRowsPerChunk, len(transfers))]
+		if err := writeColumns(columns, &buf, v11Appenders[:], chunk); err != nil {
 			return fmt.Errorf("write v11 transfers: %w", err)
 		}
-		rows = rows[:0]
-		return nil
-	}
-	for i := range transfers {
-		row, err := v11RowOf(&transfers[i])
-		if err != nil {
-			return err
-		}
-		rows = append(rows, row)
-		if len(rows) == cap(rows) {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-	}
-	if err := flush(); err != nil {
-		return err
 	}
 	if err := pw.Close(); err != nil {
 		return fmt.Errorf("write v11 transfers: %w", err)
@@ -150,81 +150,186 @@ func WriteV11(w io.Writer, transfers []V11Transfer) error {
 	return nil
 }
 
-// v11RowOf shreds one transfer into its leaf values, one leaf per column.
-func v11RowOf(t *V11Transfer) (parquet.Row, error) {
-	status, err := V11Status(t.Status)
-	if err != nil {
-		return nil, fmt.Errorf("conversation %s: %w", t.ConversationID, err)
-	}
-	reason, err := V11Reason(t.FailureReason)
-	if err != nil {
-		return nil, fmt.Errorf("conversation %s: %w", t.ConversationID, err)
-	}
-	row := make(parquet.Row, 0, 24)
-	col := 0
-	str := func(s string, valid bool) {
-		if valid {
-			row = append(row, parquet.ByteArrayValue([]byte(s)).Level(0, 1, col))
-		} else {
-			row = append(row, parquet.NullValue().Level(0, 0, col))
-		}
-		col++
-	}
-	ts := func(v spine.Time, valid bool) {
-		if valid {
-			row = append(row, parquet.Int64Value(int64(v)).Level(0, 1, col))
-		} else {
-			row = append(row, parquet.NullValue().Level(0, 0, col))
-		}
-		col++
-	}
-	list := func(n int, at func(int) (int64, bool)) {
-		if n == 0 { // an empty list: defined, no element
-			row = append(row, parquet.NullValue().Level(0, 1, col))
-		}
-		for i := range n {
-			rep := 0
-			if i > 0 {
-				rep = 1
-			}
-			if v, ok := at(i); ok {
-				row = append(row, parquet.Int64Value(v).Level(rep, 3, col))
-			} else {
-				row = append(row, parquet.NullValue().Level(rep, 2, col))
-			}
-		}
-		col++
-	}
-	practice := func(p V11Practice) {
-		str(p.ASID, true)
-		str(p.ODSCode, p.Known)
-		str(p.Name, p.Known)
-		str(p.SICBLCode, p.Known && p.InSICBL)
-		str(p.SICBLName, p.Known && p.InSICBL)
-	}
-	codes := func(cs []spine.ErrorCode) {
-		list(len(cs), func(i int) (int64, bool) { return cs[i].Code, cs[i].Valid })
-	}
+// Leaf columns of v11Schema, in file order (the order of v11Row's fields;
+// a test checks the two agree).
+const (
+	v11ConversationID = iota
+	v11SLADuration
+	v11RequestingASID
+	v11RequestingODSCode
+	v11RequestingName
+	v11RequestingSICBLCode
+	v11RequestingSICBLName
+	v11SendingASID
+	v11SendingODSCode
+	v11SendingName
+	v11SendingSICBLCode
+	v11SendingSICBLName
+	v11RequestingSupplier
+	v11SendingSupplier
+	v11SenderErrorCodes
+	v11FinalErrorCodes
+	v11IntermediateErrorCodes
+	v11Status
+	v11FailureReason
+	v11DateRequested
+	v11DateCompleted
+	v11LastSenderMessage
+	v11NumColumns
+)
 
-	str(t.ConversationID, true)
-	if secs, ok := t.SLASeconds(); ok {
-		row = append(row, parquet.Int64Value(int64(secs)).Level(0, 1, col))
-	} else {
-		row = append(row, parquet.NullValue().Level(0, 0, col))
+// v11Appenders shred V11Transfers into the v11 table's leaf columns,
+// indexed by column, with parquet_columns.go's setters: the levels are
+// those of transfers.parquet, whose columns are all OPTIONAL too, and
+// whose lists have the same shape.
+var v11Appenders = [v11NumColumns]appendColumn[V11Transfer]{
+	v11ConversationID: func(b *columnBuffer, ts []V11Transfer) {
+		vs := b.extend(len(ts))
+		for i := range ts {
+			b.setString(&vs[i], ts[i].ConversationID)
+		}
+	},
+	v11SLADuration: func(b *columnBuffer, ts []V11Transfer) {
+		vs := b.extend(len(ts))
+		for i := range ts {
+			secs, ok := ts[i].SLASeconds()
+			setInt64If(&vs[i], int64(secs), ok)
+		}
+	},
+	v11RequestingASID:      v11PracticeASID(false),
+	v11RequestingODSCode:   v11PracticeODSCode(false),
+	v11RequestingName:      v11PracticeName(false),
+	v11RequestingSICBLCode: v11PracticeSICBLCode(false),
+	v11RequestingSICBLName: v11PracticeSICBLName(false),
+	v11SendingASID:         v11PracticeASID(true),
+	v11SendingODSCode:      v11PracticeODSCode(true),
+	v11SendingName:         v11PracticeName(true),
+	v11SendingSICBLCode:    v11PracticeSICBLCode(true),
+	v11SendingSICBLName:    v11PracticeSICBLName(true),
+	v11RequestingSupplier: func(b *columnBuffer, ts []V11Transfer) {
+		vs := b.extend(len(ts))
+		for i := range ts {
+			b.setNullString(&vs[i], ts[i].RequestingSupplier)
+		}
+	},
+	v11SendingSupplier: func(b *columnBuffer, ts []V11Transfer) {
+		vs := b.extend(len(ts))
+		for i := range ts {
+			b.setNullString(&vs[i], ts[i].SendingSupplier)
+		}
+	},
+	v11SenderErrorCodes: func(b *columnBuffer, ts []V11Transfer) {
+		for i := range ts {
+			b.appendErrorCodes(ts[i].SenderErrorCodes)
+		}
+	},
+	v11FinalErrorCodes: func(b *columnBuffer, ts []V11Transfer) {
+		for i := range ts {
+			b.appendErrorCodes(ts[i].FinalErrorCodes)
+		}
+	},
+	v11IntermediateErrorCodes: func(b *columnBuffer, ts []V11Transfer) {
+		for i := range ts {
+			b.appendCodes(ts[i].IntermediateErrorCodes)
+		}
+	},
+	v11Status: func(b *columnBuffer, ts []V11Transfer) {
+		vs := b.extend(len(ts))
+		for i := range ts {
+			b.setString(&vs[i], v11Statuses[ts[i].Status]) // WriteV11 checked it has one
+		}
+	},
+	v11FailureReason: func(b *columnBuffer, ts []V11Transfer) {
+		vs := b.extend(len(ts))
+		for i := range ts {
+			if r := ts[i].FailureReason; r != "" {
+				b.setString(&vs[i], v11Reasons[r]) // WriteV11 checked it has one
+			} else {
+				setNull(&vs[i])
+			}
+		}
+	},
+	v11DateRequested: func(b *columnBuffer, ts []V11Transfer) {
+		vs := b.extend(len(ts))
+		for i := range ts {
+			setInt64(&vs[i], int64(ts[i].DateRequested))
+		}
+	},
+	v11DateCompleted: func(b *columnBuffer, ts []V11Transfer) {
+		vs := b.extend(len(ts))
+		for i := range ts {
+			t := ts[i].Transfer
+			setInt64If(&vs[i], int64(t.DateCompleted), t.HasDateCompleted)
+		}
+	},
+	v11LastSenderMessage: func(b *columnBuffer, ts []V11Transfer) {
+		vs := b.extend(len(ts))
+		for i := range ts {
+			setInt64If(&vs[i], int64(ts[i].LastSenderMessage), ts[i].HasLastSender)
+		}
+	},
+}
+
+// v11PracticeOf is the transfer's sending practice, or its requesting one.
+func v11PracticeOf(t *V11Transfer, sending bool) *V11Practice {
+	if sending {
+		return &t.Sending
 	}
-	col++
-	practice(t.Requesting)
-	practice(t.Sending)
-	str(t.RequestingSupplier.String, t.RequestingSupplier.Valid)
-	str(t.SendingSupplier.String, t.SendingSupplier.Valid)
-	codes(t.SenderErrorCodes)
-	codes(t.FinalErrorCodes)
-	ic := t.IntermediateErrorCodes
-	list(len(ic), func(i int) (int64, bool) { return ic[i], true })
-	str(status, true)
-	str(reason, reason != "")
-	ts(t.DateRequested, true)
-	ts(t.DateCompleted, t.HasDateCompleted)
-	ts(t.LastSenderMessage, t.HasLastSender)
-	return row, nil
+	return &t.Requesting
+}
+
+// v11PracticeASID appends a practice's ASID, never null.
+func v11PracticeASID(sending bool) appendColumn[V11Transfer] {
+	return func(b *columnBuffer, ts []V11Transfer) {
+		vs := b.extend(len(ts))
+		for i := range ts {
+			b.setString(&vs[i], v11PracticeOf(&ts[i], sending).ASID)
+		}
+	}
+}
+
+// v11PracticeODSCode appends a practice's ODS code, null if not Known.
+func v11PracticeODSCode(sending bool) appendColumn[V11Transfer] {
+	return func(b *columnBuffer, ts []V11Transfer) {
+		vs := b.extend(len(ts))
+		for i := range ts {
+			p := v11PracticeOf(&ts[i], sending)
+			b.setStringIf(&vs[i], p.ODSCode, p.Known)
+		}
+	}
+}
+
+// v11PracticeName appends a practice's name, null if not Known.
+func v11PracticeName(sending bool) appendColumn[V11Transfer] {
+	return func(b *columnBuffer, ts []V11Transfer) {
+		vs := b.extend(len(ts))
+		for i := range ts {
+			p := v11PracticeOf(&ts[i], sending)
+			b.setStringIf(&vs[i], p.Name, p.Known)
+		}
+	}
+}
+
+// v11PracticeSICBLCode appends a practice's Sub-ICB location's code, null
+// unless Known and InSICBL.
+func v11PracticeSICBLCode(sending bool) appendColumn[V11Transfer] {
+	return func(b *columnBuffer, ts []V11Transfer) {
+		vs := b.extend(len(ts))
+		for i := range ts {
+			p := v11PracticeOf(&ts[i], sending)
+			b.setStringIf(&vs[i], p.SICBLCode, p.Known && p.InSICBL)
+		}
+	}
+}
+
+// v11PracticeSICBLName appends a practice's Sub-ICB location's name, null
+// unless Known and InSICBL.
+func v11PracticeSICBLName(sending bool) appendColumn[V11Transfer] {
+	return func(b *columnBuffer, ts []V11Transfer) {
+		vs := b.extend(len(ts))
+		for i := range ts {
+			p := v11PracticeOf(&ts[i], sending)
+			b.setStringIf(&vs[i], p.SICBLName, p.Known && p.InSICBL)
+		}
+	}
 }
