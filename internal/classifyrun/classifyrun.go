@@ -207,17 +207,13 @@ func (r *reading) streaming(heldMax int64) ([]encoded, error) {
 	defer st.Close()
 	s := startStream(r.ctx, st, cfg, r.lookups, r.sum, r.dir, heldMax)
 	var inputs []InputSummary
-	var readErr error
-	for _, d := range r.files {
-		key := SpineKey(d)
-		r.log.Info("reading", "object", r.b.URL(key))
-		in, err := readFile(r.ctx, r.b, key, st, s.added)
-		if err != nil {
-			readErr = err
-			break
+	readErr := r.eachFile(func(l *dailyLog) error {
+		in, err := readFile(r.ctx, l, st, s.added)
+		if err == nil {
+			inputs = append(inputs, in)
 		}
-		inputs = append(inputs, in)
-	}
+		return err
+	})
 	if readErr == nil {
 		readErr = st.Finish()
 	}
@@ -256,14 +252,15 @@ func (r *reading) thenClassify(total int64) ([]encoded, error) {
 	r.sum.Spilled = spill
 	st := convstore.New(convstore.Options{Dir: dir, PartitionSize: cfg.PartitionSize})
 	defer st.Close()
-	for _, d := range r.files {
-		key := SpineKey(d)
-		r.log.Info("reading", "object", r.b.URL(key))
-		in, err := readFile(r.ctx, r.b, key, st, nil)
-		if err != nil {
-			return nil, err
+	err := r.eachFile(func(l *dailyLog) error {
+		in, err := readFile(r.ctx, l, st, nil)
+		if err == nil {
+			r.sum.addInput(in)
 		}
-		r.sum.addInput(in)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	if err := st.Finish(); err != nil {
 		return nil, err
@@ -375,21 +372,77 @@ func readAll(ctx context.Context, b *store.Bucket, key string) ([]byte, error) {
 	return body, nil
 }
 
+// dailyLog is a daily file opened for reading: its decompression starts
+// as it is opened.
+type dailyLog struct {
+	url  string
+	body io.ReadCloser
+	lr   *spinelog.Reader
+	err  error
+}
+
+func openLog(ctx context.Context, b *store.Bucket, key string) *dailyLog {
+	l := &dailyLog{url: b.URL(key)}
+	if l.body, l.err = b.NewReader(ctx, key); l.err != nil {
+		l.err = fmt.Errorf("daily Spine file: %w", l.err)
+		return l
+	}
+	if l.lr, l.err = spinelog.NewReader(l.body, path.Base(key)); l.err != nil {
+		l.err = fmt.Errorf("daily Spine file %s: %w", l.url, l.err)
+	}
+	return l
+}
+
+func (l *dailyLog) close() {
+	if l.lr != nil {
+		l.lr.Close()
+	}
+	if l.body != nil {
+		l.body.Close()
+	}
+}
+
+// eachFile calls read with each file in turn, opening each while the one
+// before is read: the next file's decompression then starts while the last
+// rows of this one are parsed, instead of after.
+func (r *reading) eachFile(read func(*dailyLog) error) error {
+	open := func(d time.Time) <-chan *dailyLog {
+		ch := make(chan *dailyLog, 1)
+		go func() { ch <- openLog(r.ctx, r.b, SpineKey(d)) }()
+		return ch
+	}
+	var next <-chan *dailyLog
+	if len(r.files) > 0 {
+		next = open(r.files[0])
+	}
+	for i := range r.files {
+		l := <-next
+		next = nil
+		if i+1 < len(r.files) {
+			next = open(r.files[i+1])
+		}
+		r.log.Info("reading", "object", l.url)
+		err := l.err
+		if err == nil {
+			err = read(l)
+		}
+		l.close()
+		if err != nil {
+			if next != nil {
+				(<-next).close()
+			}
+			return err
+		}
+	}
+	return nil
+}
+
 // readFile streams one daily file into st, counting its rows; rejected
 // rows are skipped and counted. If added is set, it is called after each
 // row is added.
-func readFile(ctx context.Context, b *store.Bucket, key string, st *convstore.Store, added func(context.Context) error) (InputSummary, error) {
-	in := InputSummary{Object: b.URL(key)}
-	r, err := b.NewReader(ctx, key)
-	if err != nil {
-		return in, fmt.Errorf("daily Spine file: %w", err)
-	}
-	defer r.Close()
-	lr, err := spinelog.NewReader(r, path.Base(key))
-	if err != nil {
-		return in, fmt.Errorf("daily Spine file %s: %w", b.URL(key), err)
-	}
-	defer lr.Close()
+func readFile(ctx context.Context, l *dailyLog, st *convstore.Store, added func(context.Context) error) (InputSummary, error) {
+	in := InputSummary{Object: l.url}
+	lr := l.lr
 	var row spinelog.Row
 	for n := 0; ; n++ {
 		if err := lr.ReadRow(&row); err != nil {
@@ -399,7 +452,7 @@ func readFile(ctx context.Context, b *store.Bucket, key string, st *convstore.St
 			if _, ok := errors.AsType[*spinelog.ParseError](err); ok {
 				continue
 			}
-			return in, fmt.Errorf("daily Spine file %s: %w", b.URL(key), err)
+			return in, fmt.Errorf("daily Spine file %s: %w", l.url, err)
 		}
 		if err := st.Add(&row); err != nil {
 			return in, err

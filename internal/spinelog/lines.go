@@ -38,6 +38,51 @@ type inflater struct {
 	stop sync.Once
 }
 
+// spare holds the buffers of closed Readers for the next ones: a run
+// reading hundreds of daily files would otherwise allocate, and zero, a
+// read-ahead's worth for each.
+var spare = make(chan []byte, 2*(chunks+2))
+
+func getBuffer() []byte {
+	select {
+	case b := <-spare:
+		return b
+	default:
+		return make([]byte, chunkSize)
+	}
+}
+
+// putBuffer keeps b for another Reader, if spare has room. Only a buffer
+// nobody else holds may be put: one received from free or out, or the
+// goroutine's own.
+func putBuffer(b []byte) {
+	select {
+	case spare <- b[:cap(b)]:
+	default:
+	}
+}
+
+// recycle puts the buffers in free and out, not to be used again, back in
+// spare. Both the inflater's goroutine (stopped) and close may, each
+// buffer going to whichever receives it.
+func (f *inflater) recycle() {
+	out := f.out
+	for {
+		select {
+		case b := <-f.free:
+			putBuffer(b)
+		case c, ok := <-out:
+			if !ok {
+				out = nil // closed and drained
+				continue
+			}
+			putBuffer(c.data)
+		default:
+			return
+		}
+	}
+}
+
 func startInflater(r io.Reader) *inflater {
 	f := &inflater{out: make(chan chunk, chunks), free: make(chan []byte, chunks+2), done: make(chan struct{})}
 	go f.run(r)
@@ -53,12 +98,13 @@ func (f *inflater) run(r io.Reader) {
 		default:
 			if f.made < chunks+2 {
 				f.made++
-				buf = make([]byte, chunkSize)
+				buf = getBuffer()
 				break
 			}
 			select {
 			case buf = <-f.free:
 			case <-f.done:
+				f.recycle()
 				return
 			}
 		}
@@ -71,6 +117,8 @@ func (f *inflater) run(r io.Reader) {
 		select {
 		case f.out <- chunk{buf[:n], err}:
 		case <-f.done:
+			putBuffer(buf)
+			f.recycle()
 			return
 		}
 		if err != nil {

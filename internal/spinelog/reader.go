@@ -101,9 +101,16 @@ func NewReader(r io.Reader, name string) (*Reader, error) {
 	return rd, nil
 }
 
-// Close stops the decompressing goroutine. The Reader must not be used after.
+// Close stops the decompressing goroutine, and keeps the Reader's buffers
+// for the next Reader: the Reader, and the rows it gave, must not be used
+// after.
 func (r *Reader) Close() error {
 	r.gz.close()
+	if b := r.lines.buf; b != nil {
+		r.lines.buf, r.lines.cur = nil, nil
+		putBuffer(b)
+	}
+	r.gz.recycle()
 	return nil
 }
 
