@@ -566,7 +566,8 @@ var numDispositions = len(spine.Dispositions())
 // classifyPartition classifies the n conversations of the partition r
 // read last.
 func classifyPartition(r *convstore.Reader, n int, k *spine.Classifier, buf *[]spine.Message, opt spine.Options, lookups []*lookup) *partition {
-	p := &partition{tally: tally{byDay: map[int]*dayTally{}, messages: make([]int, numDispositions)}, convDays: make([]int32, n)}
+	p := &partition{tally: tally{byDay: map[int]*dayTally{}, messages: make([]int, numDispositions)}, convDays: make([]int32, n),
+		transfers: make([]output.V11Transfer, 0, n), days: make([]int, 0, n)} // nearly all are transfers
 	for i := range n {
 		p.convDays[i] = -1
 		conv := r.Conversation(i, *buf)

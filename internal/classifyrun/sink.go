@@ -21,12 +21,19 @@ type daySink interface {
 	close()
 }
 
-type memSink struct{ tables [][]output.V11Transfer }
+type memSink struct {
+	tables  [][]output.V11Transfer
+	largest int // the most transfers of a day so far: a day starts with room for as many
+}
 
 func newMemSink(days int) *memSink { return &memSink{tables: make([][]output.V11Transfer, days)} }
 
 func (s *memSink) add(day int, t *output.V11Transfer) error {
+	if s.tables[day] == nil {
+		s.tables[day] = make([]output.V11Transfer, 0, s.largest+s.largest/8)
+	}
 	s.tables[day] = append(s.tables[day], *t)
+	s.largest = max(s.largest, len(s.tables[day]))
 	return nil
 }
 

@@ -222,8 +222,8 @@ func (s *Store) Partitions() int { return len(s.parts) }
 // in, or spills.
 func (s *Store) Bytes() int64 { return s.bytes }
 
-// Held is the size of the records in memory: not spilled, read after
-// Finish, or taken.
+// Held is the size of the records in memory, neither spilled nor taken,
+// until Finish.
 func (s *Store) Held() int64 { return s.held }
 
 // load returns the first n bytes of partition k's records (all of them if
@@ -237,8 +237,7 @@ func (s *Store) load(k int, n int64, forget bool, buf []byte) ([]byte, error) {
 			b = b[:n]
 		}
 		if forget {
-			s.held -= int64(len(p.buf))
-			p.buf = nil
+			p.buf = nil // (Held is not kept after Finish: partitions are read on several goroutines)
 		}
 		return b, nil
 	}
