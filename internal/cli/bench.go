@@ -222,6 +222,7 @@ type benchResult struct {
 	ratio              float64       // wall/floor, or the median of several
 	ratioMin, ratioMax float64       // the lowest and highest of the rounds' ratios
 	maxRSS             int64         // bytes
+	gnuFloor           time.Duration // GNU gzip -dc's time, the median, if measured
 }
 
 // run times 'gp2gp run' on the month as a child process.
@@ -279,4 +280,10 @@ func writeBenchTable(w io.Writer, rs []benchResult) {
 			float64(r.csvBytes)/1e6/secs, float64(r.maxRSS)/(1<<20))
 	}
 	tw.Flush()
+	for _, r := range rs {
+		if r.gnuFloor > 0 {
+			fmt.Fprintf(w, "%d conversations: GNU gzip -dc of the same files took %.2f s; run/that %.2f\n",
+				r.conversations, r.gnuFloor.Seconds(), r.wall.Seconds()/r.gnuFloor.Seconds())
+		}
+	}
 }

@@ -174,7 +174,7 @@ func writeBenchFile(p string, b []byte) error {
 // benchMonth.time.
 func (y benchYear) time(ctx context.Context, c *invocation, exe string, rounds int) (benchResult, error) {
 	var res benchResult
-	var floors, walls, cpus, ratios []float64
+	var floors, walls, cpus, ratios, gnuFloors []float64
 	for i := range rounds {
 		c.log.Info("timing the floor", "case", "classify year", "round", i+1)
 		start := time.Now()
@@ -196,6 +196,11 @@ func (y benchYear) time(ctx context.Context, c *invocation, exe string, rounds i
 			}
 		}
 		floor := time.Since(start)
+		if gnu, ok, err := y.gnuFloor(ctx); err != nil {
+			return res, err
+		} else if ok {
+			gnuFloors = append(gnuFloors, gnu.Seconds())
+		}
 		c.log.Info("timing gp2gp classify", "round", i+1)
 		r, err := y.run(ctx, exe)
 		if err != nil {
@@ -212,7 +217,26 @@ func (y benchYear) time(ctx context.Context, c *invocation, exe string, rounds i
 	res.floor, res.wall, res.cpu = seconds(median(floors)), seconds(median(walls)), seconds(median(cpus))
 	res.ratioMin, res.ratioMax = minMax(ratios)
 	res.ratio = median(ratios)
+	if len(gnuFloors) > 0 {
+		res.gnuFloor = seconds(median(gnuFloors))
+	}
 	return res, nil
+}
+
+// gnuFloor times GNU gzip decompressing every file read, to nowhere, if
+// gzip is on the PATH: the floor as the "only gunzip" reads
+// literally, slower than the gzip library's.
+func (y benchYear) gnuFloor(ctx context.Context) (time.Duration, bool, error) {
+	gzip, err := exec.LookPath("gzip")
+	if err != nil {
+		return 0, false, nil
+	}
+	cmd := exec.CommandContext(ctx, gzip, append([]string{"-dc"}, y.files()...)...)
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return 0, false, fmt.Errorf("gzip -dc the year's files: %w", err)
+	}
+	return time.Since(start), true, nil
 }
 
 func minMax(xs []float64) (lo, hi float64) {
