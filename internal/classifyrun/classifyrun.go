@@ -138,8 +138,7 @@ func run(ctx context.Context, cfg Config, o options) (*Summary, error) {
 	}
 	defer os.RemoveAll(dir)
 	var tables []encoded
-	sum := newSum()
-	r := reading{ctx: ctx, b: spineB, files: files, cfg: &cfg, lookups: lookups, sum: sum, dir: dir, log: log}
+	r := reading{ctx: ctx, b: spineB, files: files, cfg: &cfg, lookups: lookups, sum: newSum(), dir: dir, log: log}
 	if cfg.CutoffDays > 0 && !o.noStream {
 		tables, err = r.streaming(orDefault64(o.heldMax, DefaultHeldLimit))
 		if isRestart(err) {
@@ -153,7 +152,7 @@ func run(ctx context.Context, cfg Config, o options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum = r.sum
+	sum := r.sum
 	if sum.UnknownASIDTransfers > 0 {
 		log.Warn("practices whose ASID the ODS metadata does not know have null ODS columns",
 			"event", "UNKNOWN_ODS_CODE_FOR_CONVERSATION", "practices", sum.UnknownASIDTransfers)

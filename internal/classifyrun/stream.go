@@ -49,8 +49,7 @@ type stream struct {
 	quit    chan struct{} // closed when the worker stops
 	err     error         // the worker's, once quit is closed
 
-	// The worker's, until done.
-	w streamWorker
+	w streamWorker // the worker's until quit is closed
 }
 
 type streamBatch struct {
@@ -69,7 +68,11 @@ type streamWorker struct {
 	tables   []encoded // by day, as encoded
 	encoded  int       // days 0..encoded-1 are encoded
 	convDays [][]int32 // by taken partition: each conversation's window day, or -1
-	dayEnd   func(int) spine.Time
+}
+
+// dayEnd is the end of window day i.
+func (w *streamWorker) dayEnd(i int) spine.Time {
+	return w.opt.WindowStart + spine.Time(i+1)*spine.Time(Day/time.Microsecond)
 }
 
 // startStream starts the worker of a read into st. The worker adds to sum
@@ -85,9 +88,6 @@ func startStream(ctx context.Context, st *convstore.Store, cfg *Config, lookups 
 			cfg: cfg, opt: opt, lookups: lookups, sum: sum, dir: dir,
 			sink:   newMemSink(len(cfg.Window.Days)),
 			tables: make([]encoded, len(cfg.Window.Days)),
-			dayEnd: func(i int) spine.Time {
-				return opt.WindowStart + spine.Time(i+1)*spine.Time(Day/time.Microsecond)
-			},
 		},
 	}
 	go func() {
@@ -169,8 +169,8 @@ func (w *streamWorker) add(p *partition) error {
 	w.convDays = append(w.convDays, p.convDays)
 	w.sum.addPartition(p)
 	for j := range p.transfers {
-		if p.days[j] < w.encoded { // the store's Settled is wrong
-			return fmt.Errorf("classify: a transfer of %s, whose table is already encoded", w.cfg.Window.Days[p.days[j]].Format(time.DateOnly))
+		if p.days[j] < w.encoded { // a bug: the store's Settled was wrong
+			return fmt.Errorf("internal error: a transfer of %s, whose table is already encoded", w.cfg.Window.Days[p.days[j]].Format(time.DateOnly))
 		}
 		if err := w.sink.add(p.days[j], &p.transfers[j]); err != nil {
 			return err
