@@ -163,21 +163,8 @@ func run(ctx context.Context, cfg Config, o options) (*Summary, error) {
 	}
 
 	// Publish the days' tables, all or none.
-	for i, d := range w.Days {
-		key := OutputKey(cfg.CutoffDays, d)
-		meta := Metadata(cfg.CutoffDays, cfg.BuildTag, d, lookups[i].month)
-		err := outB.WriteFileWith(ctx, key, store.WriteOptions{ContentType: "application/octet-stream", Metadata: meta}, tables[i].writeTo)
-		if err != nil {
-			for _, done := range w.Days[:i] {
-				k := OutputKey(cfg.CutoffDays, done)
-				if derr := outB.Delete(context.WithoutCancel(ctx), k); derr != nil {
-					log.Error("could not remove an output after a later one failed", "object", outB.URL(k), "error", derr)
-				}
-			}
-			return sum, err // the store's error names the object
-		}
-		sum.Days[i].Output = outB.URL(key)
-		sum.Days[i].Metadata = meta
+	if err := publish(ctx, outB, &cfg, lookups, tables, sum, log); err != nil {
+		return sum, err
 	}
 	sum.Published = true
 	sum.ElapsedSeconds = time.Since(start).Seconds()
@@ -290,6 +277,65 @@ func (r *reading) thenClassify(total int64) ([]encoded, error) {
 
 // key is day i's output key.
 func (r *reading) key(i int) string { return OutputKey(r.cfg.CutoffDays, r.cfg.Window.Days[i]) }
+
+// publishers is how many tables are written at once: an S3 PUT is mostly
+// waiting for the network, and a year has 366.
+const publishers = 8
+
+// publish writes the days' tables, a few at once, all or none: if one
+// fails, those written are removed and the first day's error is returned.
+// It records each day's object and metadata in sum.
+func publish(ctx context.Context, b *store.Bucket, cfg *Config, lookups []*lookup, tables []encoded, sum *Summary, log *slog.Logger) error {
+	days := cfg.Window.Days
+	metas := make([]map[string]string, len(days))
+	errs := make([]error, len(days))
+	written := make([]bool, len(days))
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(publishers, len(days)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(days) || wctx.Err() != nil {
+					return
+				}
+				metas[i] = Metadata(cfg.CutoffDays, cfg.BuildTag, days[i], lookups[i].month)
+				opts := store.WriteOptions{ContentType: "application/octet-stream", Metadata: metas[i]}
+				if errs[i] = b.WriteFileWith(wctx, OutputKey(cfg.CutoffDays, days[i]), opts, tables[i].writeTo); errs[i] != nil {
+					cancel() // stop the others
+					return
+				}
+				written[i] = true
+			}
+		})
+	}
+	wg.Wait()
+	err := ctx.Err()
+	for _, e := range errs { // the first day's that failed, other than those stopped
+		if e != nil && (err == nil || errors.Is(err, context.Canceled) && !errors.Is(e, context.Canceled)) {
+			err = e
+		}
+	}
+	if err != nil {
+		for i, w := range written {
+			if !w {
+				continue
+			}
+			k := OutputKey(cfg.CutoffDays, days[i])
+			if derr := b.Delete(context.WithoutCancel(ctx), k); derr != nil {
+				log.Error("could not remove an output after another failed", "object", b.URL(k), "error", derr)
+			}
+		}
+		return err // the store's error names the object
+	}
+	for i, d := range days {
+		sum.Days[i].Output = b.URL(OutputKey(cfg.CutoffDays, d))
+		sum.Days[i].Metadata = metas[i]
+	}
+	return nil
+}
 
 func orDefault64(v, def int64) int64 {
 	if v == 0 {

@@ -178,19 +178,44 @@ func TestRunErrors(t *testing.T) {
 		}
 		noOutputs(t, out)
 	})
-	t.Run("a failed write removes the days written", func(t *testing.T) {
-		out := t.TempDir()
-		// The third day's folder is a file: its write fails.
-		writeFile(t, out, "v11/cutoff-0/2020/02/01", []byte("x"))
-		_, err := Run(context.Background(), Config{SpineBucket: spineDir, ODSBucket: odsDir, OutputBucket: out, BuildTag: "b",
-			Window: ExplicitWindow(day("2020-01-30"), day("2020-02-02"), 0)})
-		if err == nil {
-			t.Fatal("no error")
+	t.Run("a failed write removes the days written before it", func(t *testing.T) {
+		// Ten days, written eight at once: the worker that takes the tenth
+		// has written another first.
+		w := ExplicitWindow(day("2020-01-30"), day("2020-02-09"), 0)
+		for _, d := range w.Days[4:] {
+			writeFile(t, spineDir, SpineKey(d), gz(t, []byte(csvHeader+"\n")))
 		}
-		for _, d := range []string{"2020-01-30", "2020-01-31"} {
-			if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(OutputKey(0, day(d))))); !errors.Is(err, os.ErrNotExist) {
-				t.Errorf("%s left written (%v)", d, err)
+		out := t.TempDir()
+		writeFile(t, out, "v11/cutoff-0/2020/02/08", []byte("x")) // the tenth day's folder is a file
+		_, err := Run(context.Background(), Config{SpineBucket: spineDir, ODSBucket: odsDir, OutputBucket: out, BuildTag: "b", Window: w})
+		if err == nil || !strings.Contains(err.Error(), "2020/02/08") {
+			t.Fatalf("error %v, want the tenth day's write's", err)
+		}
+		for _, d := range w.Days[:9] {
+			if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(OutputKey(0, d)))); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("%s left written (%v)", d.Format(time.DateOnly), err)
 			}
 		}
 	})
+	// Whichever fails, none is left.
+	for _, failing := range []string{"2020/01/30", "2020/01/31", "2020/02/01"} {
+		t.Run("a failed write removes the days written, "+failing, func(t *testing.T) {
+			out := t.TempDir()
+			// The day's folder is a file: its write fails.
+			writeFile(t, out, "v11/cutoff-0/"+failing, []byte("x"))
+			_, err := Run(context.Background(), Config{SpineBucket: spineDir, ODSBucket: odsDir, OutputBucket: out, BuildTag: "b",
+				Window: ExplicitWindow(day("2020-01-30"), day("2020-02-02"), 0)})
+			if err == nil || !strings.Contains(err.Error(), failing) || errors.Is(err, context.Canceled) {
+				t.Fatalf("error %v, want the failed write's, naming %s", err, failing)
+			}
+			for _, d := range []string{"2020-01-30", "2020-01-31", "2020-02-01"} {
+				if strings.ReplaceAll(d, "-", "/") == failing {
+					continue // its folder is a file
+				}
+				if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(OutputKey(0, day(d))))); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("%s left written (%v)", d, err)
+				}
+			}
+		})
+	}
 }
