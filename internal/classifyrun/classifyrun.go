@@ -214,7 +214,8 @@ func (r *reading) streaming(heldMax int64) ([]encoded, error) {
 		r.sum.addInput(in)
 	}
 	w.lateRows(st)
-	r.log.Info("classified while reading", "partitions", st.Taken(), "days", w.encoded, "classifying", st.Partitions()-st.Taken())
+	r.sum.ConversationsClassifiedWhileReading, r.sum.DaysEncodedWhileReading = r.sum.Conversations, w.encoded
+	r.log.Info("classified while reading", "conversations", r.sum.Conversations, "days", w.encoded, "partitions_left", st.Partitions()-st.Taken())
 	if err := classify(r.ctx, st, st.Taken(), cfg, r.lookups, r.sum, w.sink); err != nil {
 		return nil, err
 	}

@@ -159,6 +159,10 @@ func TestSameAsRun(t *testing.T) {
 				if osum.ClassifiedWhileReading != tc.streamed {
 					t.Errorf("%s: classified while reading %v, want %v", tc.name, osum.ClassifiedWhileReading, tc.streamed)
 				}
+				if tc.streamed && tc.partition > 0 && (osum.ConversationsClassifiedWhileReading < osum.Conversations/2 || osum.DaysEncodedWhileReading < len(w.Days)/2) {
+					t.Errorf("%s: only %d of %d conversations classified, %d of %d days encoded while reading", tc.name,
+						osum.ConversationsClassifiedWhileReading, osum.Conversations, osum.DaysEncodedWhileReading, len(w.Days))
+				}
 				for _, d := range w.Days {
 					k := filepath.FromSlash(OutputKey(n, d))
 					a, b := readAllFile(t, filepath.Join(out, k)), readAllFile(t, filepath.Join(o, k))
@@ -178,6 +182,7 @@ func TestSameAsRun(t *testing.T) {
 func accounting(s *Summary) Summary {
 	a := *s
 	a.Spilled, a.ClassifiedWhileReading, a.ElapsedSeconds = false, false, 0
+	a.ConversationsClassifiedWhileReading, a.DaysEncodedWhileReading = 0, 0
 	a.Days = slices.Clone(a.Days)
 	for i := range a.Days {
 		a.Days[i].Output = ""

@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/nhsdigital/gp2gp/internal/golden"
 	"github.com/nhsdigital/gp2gp/internal/spine"
 	"github.com/nhsdigital/gp2gp/internal/synth"
 )
@@ -74,5 +77,62 @@ func TestStreamStartsOver(t *testing.T) {
 	}
 	if !found {
 		t.Error("the late request is not in its day's table")
+	}
+}
+
+// TestStreamGolden runs the reference's classify cases with a cutoff
+// classifying while reading, in partitions of one to three conversations,
+// so that nearly every one is taken from the store during the read: every
+// table and every count is what classifying after the read gives (which
+// the CLI's golden test compares with the reference's tables).
+func TestStreamGolden(t *testing.T) {
+	for _, gc := range golden.Cases(t, golden.Classify) {
+		var cc struct {
+			Runs []struct {
+				Name string            `json:"name"`
+				Env  map[string]string `json:"env"`
+			} `json:"runs"`
+		}
+		gc.Decode(t, &cc)
+		for _, r := range cc.Runs {
+			cutoff, _ := strconv.Atoi(r.Env["CONVERSATION_CUTOFF_DAYS"])
+			if cutoff == 0 || r.Env["START_DATETIME"] == "" {
+				continue // nothing is final before the end without a cutoff
+			}
+			t.Run(gc.Name+"/"+r.Name, func(t *testing.T) {
+				start, err1 := time.Parse(time.RFC3339, r.Env["START_DATETIME"])
+				end, err2 := time.Parse(time.RFC3339, r.Env["END_DATETIME"])
+				if err := errors.Join(err1, err2); err != nil {
+					t.Fatal(err)
+				}
+				cfg := Config{SpineBucket: gc.Path(t, r.Env["INPUT_SPINE_DATA_BUCKET"]), ODSBucket: gc.Path(t, r.Env["INPUT_ODS_METADATA_BUCKET"]),
+					BuildTag: "t", Window: ExplicitWindow(start, end, cutoff), CutoffDays: cutoff, UK07CoreEHR: true}
+				classify := func(o options, partition int) (string, *Summary) {
+					c := cfg
+					c.OutputBucket, c.TempDir, c.PartitionSize = t.TempDir(), t.TempDir(), partition
+					sum, err := run(context.Background(), c, o)
+					if err != nil {
+						t.Fatal(err)
+					}
+					return c.OutputBucket, sum
+				}
+				after, sum := classify(options{noStream: true}, 0)
+				for _, size := range []int{1, 2, 3} {
+					out, ssum := classify(options{}, size)
+					if !ssum.ClassifiedWhileReading || ssum.ConversationsClassifiedWhileReading == 0 {
+						t.Errorf("partitions of %d: nothing classified while reading", size)
+					}
+					for _, d := range cfg.Window.Days {
+						k := filepath.FromSlash(OutputKey(cutoff, d))
+						if !bytes.Equal(readAllFile(t, filepath.Join(out, k)), readAllFile(t, filepath.Join(after, k))) {
+							t.Errorf("partitions of %d: %s differs from the table classified after the read", size, k)
+						}
+					}
+					if diff := cmp.Diff(accounting(sum), accounting(ssum)); diff != "" {
+						t.Errorf("partitions of %d: accounts differently (-after the read +while reading):\n%s", size, diff)
+					}
+				}
+			})
+		}
 	}
 }

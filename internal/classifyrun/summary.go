@@ -26,8 +26,12 @@ type Summary struct {
 	RowsRejected int  `json:"rows_rejected"`
 	Spilled      bool `json:"spilled"`
 	// ClassifiedWhileReading: the run classified conversations and
-	// encoded days as they became final, while reading the files.
-	ClassifiedWhileReading bool `json:"classified_while_reading"`
+	// encoded days as they became final, while reading the files (see
+	// docs/classify.md); so many conversations and days were, the rest
+	// after the read.
+	ClassifiedWhileReading              bool `json:"classified_while_reading"`
+	ConversationsClassifiedWhileReading int  `json:"conversations_classified_while_reading"`
+	DaysEncodedWhileReading             int  `json:"days_encoded_while_reading"`
 	// Conversations = Transfers + NoRequest + OutsideWindow.
 	Conversations              int `json:"conversations"`
 	ConversationsNoRequest     int `json:"conversations_without_request_started"`
@@ -128,6 +132,9 @@ func (s *Summary) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "  conversations     %d: %d transfers, %d without a request started, %d requested outside the window\n",
 		s.Conversations, s.Transfers, s.ConversationsNoRequest, s.ConversationsOutsideWindow)
 	fmt.Fprintf(w, "  messages          %s\n", counts(s.Messages))
+	if s.ClassifiedWhileReading {
+		fmt.Fprintf(w, "  while reading     %d conversations classified, %d days encoded\n", s.ConversationsClassifiedWhileReading, s.DaysEncodedWhileReading)
+	}
 	if s.UnknownASIDTransfers > 0 {
 		fmt.Fprintf(w, "  unknown ASIDs     %d practice(s) of transfers have null ODS columns\n", s.UnknownASIDTransfers)
 	}
