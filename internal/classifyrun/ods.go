@@ -3,7 +3,9 @@ package classifyrun
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -115,4 +117,66 @@ func (e *Enrichment) Practice(t time.Time, asid string) (odsCode, name string, o
 	}
 	p, ok := e.lookups[i].byASID[asid]
 	return p.code, p.name, ok
+}
+
+// readODS reads the metadata of the window days' months, or of the month
+// before one that is missing, and returns each day's lookup: its month's,
+// else the previous month's (SPEC-SUCCESSOR §1.3, the per-day fallback †).
+func readODS(ctx context.Context, b *store.Bucket, days []time.Time, log *slog.Logger) ([]*lookup, error) {
+	loaded := map[Month]*lookup{} // by the JSON's year and month
+	tried := map[Month]bool{}
+	load := func(m Month) error {
+		if tried[m] {
+			return nil
+		}
+		tried[m] = true
+		body, err := readAll(ctx, b, ODSKey(m))
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("ODS metadata: %w", err)
+		}
+		l, err := parseLookup(body)
+		if err != nil {
+			return fmt.Errorf("ODS metadata %s: %w", b.URL(ODSKey(m)), err)
+		}
+		loaded[l.month] = l
+		return nil
+	}
+	out := make([]*lookup, len(days))
+	for i, d := range days {
+		m := MonthOf(d)
+		if err := load(m); err != nil {
+			return nil, err
+		}
+		if l := loaded[m]; l != nil {
+			out[i] = l
+			continue
+		}
+		if err := load(m.Previous()); err != nil {
+			return nil, err
+		}
+		l := loaded[m.Previous()]
+		if l == nil {
+			log.Error("no ODS metadata for the day's month or the month before", "event", "MISSING_PREVIOUS_MONTH_ODS_METADATA", "day", d.Format(time.DateOnly))
+			return nil, fmt.Errorf("ODS metadata for %s: neither %s nor %s exists", d.Format(time.DateOnly), b.URL(ODSKey(m)), b.URL(ODSKey(m.Previous())))
+		}
+		log.Warn("the day's ODS metadata is missing: using the previous month's", "day", d.Format(time.DateOnly), "missing", b.URL(ODSKey(m)), "used", b.URL(ODSKey(m.Previous())))
+		out[i] = l
+	}
+	return out, nil
+}
+
+func readAll(ctx context.Context, b *store.Bucket, key string) ([]byte, error) {
+	r, err := b.NewReader(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", b.URL(key), err)
+	}
+	return body, nil
 }

@@ -1,0 +1,224 @@
+package classifyrun
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path"
+	"time"
+
+	"github.com/nhsdigital/gp2gp/internal/convstore"
+	"github.com/nhsdigital/gp2gp/internal/spinelog"
+	"github.com/nhsdigital/gp2gp/internal/store"
+)
+
+// reading is the read and classification of a run's files.
+type reading struct {
+	ctx     context.Context
+	b       *store.Bucket
+	files   []time.Time
+	cfg     *Config
+	lookups []*lookup
+	sum     *Summary
+	dir     string // a temporary directory
+	log     *slog.Logger
+}
+
+// streaming reads the files and classifies each partition as soon as it is
+// final, encoding each day's table as soon as it is settled (see
+// stream.go). It fails with an errRestart if the files do not allow it.
+func (r *reading) streaming(heldMax int64) ([]encoded, error) {
+	cfg := r.cfg
+	st := convstore.New(convstore.Options{PartitionSize: cfg.PartitionSize, Cutoff: cfg.Options().Cutoff})
+	defer st.Close()
+	s := startStream(r.ctx, st, cfg, r.lookups, r.sum, r.dir, heldMax)
+	var inputs []InputSummary
+	readErr := r.eachFile(func(l *dailyLog) error {
+		in, err := readFile(r.ctx, l, st, s.added)
+		if err == nil {
+			inputs = append(inputs, in)
+		}
+		return err
+	})
+	if readErr == nil {
+		readErr = st.Finish()
+	}
+	w, err := s.end()
+	if readErr != nil {
+		return nil, readErr
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range inputs {
+		r.sum.addInput(in)
+	}
+	w.lateRows(st)
+	r.sum.ConversationsClassifiedWhileReading, r.sum.DaysEncodedWhileReading = r.sum.Conversations, w.encoded
+	r.log.Info("classified while reading", "conversations", r.sum.Conversations, "days", w.encoded, "partitions_left", st.Partitions()-st.Taken())
+	if err := classify(r.ctx, st, st.Taken(), cfg, r.lookups, r.sum, w.sink); err != nil {
+		return nil, err
+	}
+	st.Close()
+	if err := encodeDays(r.ctx, w.sink, r.dir, w.tables, w.encoded, r.key); err != nil {
+		return nil, err
+	}
+	r.sum.ClassifiedWhileReading = true
+	return w.tables, nil
+}
+
+// thenClassify reads every file, spilling the rows to disk if the files
+// are larger than the threshold, then classifies them.
+func (r *reading) thenClassify(total int64) ([]encoded, error) {
+	cfg := r.cfg
+	spill := cfg.SpillThreshold < 0 || total > orDefault64(cfg.SpillThreshold, DefaultSpillThreshold)
+	dir := ""
+	if spill {
+		dir = r.dir
+	}
+	r.sum.Spilled = spill
+	st := convstore.New(convstore.Options{Dir: dir, PartitionSize: cfg.PartitionSize})
+	defer st.Close()
+	err := r.eachFile(func(l *dailyLog) error {
+		in, err := readFile(r.ctx, l, st, nil)
+		if err == nil {
+			r.sum.addInput(in)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Finish(); err != nil {
+		return nil, err
+	}
+
+	// Classify, and sort the transfers into their days.
+	var sink daySink = newMemSink(len(cfg.Window.Days))
+	if spill {
+		fs, err := newFileSink(dir, len(cfg.Window.Days))
+		if err != nil {
+			return nil, err
+		}
+		sink = fs
+	}
+	defer sink.close()
+	if err := classify(r.ctx, st, 0, cfg, r.lookups, r.sum, sink); err != nil {
+		return nil, err
+	}
+	st.Close() // its memory or files are no longer needed
+
+	// Encode every day (in memory, or to a file each when spilling).
+	tables := make([]encoded, len(cfg.Window.Days))
+	if err := encodeDays(r.ctx, sink, dir, tables, 0, r.key); err != nil {
+		return nil, err
+	}
+	return tables, nil
+}
+
+// key is day i's output key.
+func (r *reading) key(i int) string { return OutputKey(r.cfg.CutoffDays, r.cfg.Window.Days[i]) }
+
+// dailyLog is a daily file opened for reading: its decompression starts
+// as it is opened.
+type dailyLog struct {
+	url  string
+	body io.ReadCloser
+	lr   *spinelog.Reader
+	err  error
+}
+
+func openLog(ctx context.Context, b *store.Bucket, key string) *dailyLog {
+	l := &dailyLog{url: b.URL(key)}
+	if l.body, l.err = b.NewReader(ctx, key); l.err != nil {
+		l.err = fmt.Errorf("daily Spine file: %w", l.err)
+		return l
+	}
+	if l.lr, l.err = spinelog.NewReader(l.body, path.Base(key)); l.err != nil {
+		l.err = fmt.Errorf("daily Spine file %s: %w", l.url, l.err)
+	}
+	return l
+}
+
+func (l *dailyLog) close() {
+	if l.lr != nil {
+		l.lr.Close()
+	}
+	if l.body != nil {
+		l.body.Close()
+	}
+}
+
+// eachFile calls read with each file in turn, opening each while the one
+// before is read: the next file's decompression then starts while the last
+// rows of this one are parsed, instead of after.
+func (r *reading) eachFile(read func(*dailyLog) error) error {
+	open := func(d time.Time) <-chan *dailyLog {
+		ch := make(chan *dailyLog, 1)
+		go func() { ch <- openLog(r.ctx, r.b, SpineKey(d)) }()
+		return ch
+	}
+	var next <-chan *dailyLog
+	if len(r.files) > 0 {
+		next = open(r.files[0])
+	}
+	for i := range r.files {
+		l := <-next
+		next = nil
+		if i+1 < len(r.files) {
+			next = open(r.files[i+1])
+		}
+		r.log.Info("reading", "object", l.url)
+		err := l.err
+		if err == nil {
+			err = read(l)
+		}
+		l.close()
+		if err != nil {
+			if next != nil {
+				(<-next).close()
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// readFile streams one daily file into st, counting its rows; rejected
+// rows are skipped and counted. If added is set, it is called after each
+// row is added.
+func readFile(ctx context.Context, l *dailyLog, st *convstore.Store, added func(context.Context) error) (InputSummary, error) {
+	in := InputSummary{Object: l.url}
+	lr := l.lr
+	var row spinelog.Row
+	for n := 0; ; n++ {
+		if err := lr.ReadRow(&row); err != nil {
+			if err == io.EOF {
+				break
+			}
+			if _, ok := errors.AsType[*spinelog.ParseError](err); ok {
+				continue
+			}
+			return in, fmt.Errorf("daily Spine file %s: %w", l.url, err)
+		}
+		if err := st.Add(&row); err != nil {
+			return in, err
+		}
+		if added != nil {
+			if err := added(ctx); err != nil {
+				return in, err
+			}
+		}
+		if n%4096 == 0 && ctx.Err() != nil {
+			return in, ctx.Err()
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return in, err
+	}
+	s := lr.Stats()
+	in.RowsRead, in.RowsAccepted, in.RowsRejected = int(s.Records), int(s.Accepted), int(s.Rejected)
+	return in, nil
+}
