@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -134,5 +135,53 @@ func TestStreamGolden(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// cancelOn is a log handler that cancels a run's context at the nth
+// message saying msg.
+type cancelOn struct {
+	slog.Handler
+	msg    string
+	n      *int
+	cancel context.CancelFunc
+}
+
+func (h cancelOn) Enabled(context.Context, slog.Level) bool { return true }
+
+func (h cancelOn) Handle(ctx context.Context, r slog.Record) error {
+	if r.Message == h.msg {
+		if *h.n--; *h.n == 0 {
+			h.cancel()
+		}
+	}
+	return nil
+}
+
+// TestRunCancelled: a run cancelled while reading, classifying while it
+// reads or not, returns the context's error promptly and writes nothing.
+func TestRunCancelled(t *testing.T) {
+	month := generate(t, synth.Config{Seed: 5, Conversations: 600})
+	w := ExplicitWindow(day("2019-12-01"), day("2020-01-01"), 3)
+	spineIn, ods := t.TempDir(), t.TempDir()
+	splitDaily(t, spineIn, append(append([]time.Time(nil), w.Days...), w.Overflow...), month.metric, month.overflow)
+	writeFile(t, ods, ODSKey(Month{2019, 12}), v5Of(t, month.org, Month{2019, 12}))
+	for _, o := range []options{{}, {noStream: true}} {
+		ctx, cancel := context.WithCancel(context.Background())
+		n := 20 // the twentieth file
+		log := slog.New(cancelOn{Handler: slog.DiscardHandler, msg: "reading", n: &n, cancel: cancel})
+		out := t.TempDir()
+		sum, err := run(ctx, Config{SpineBucket: spineIn, ODSBucket: ods, OutputBucket: out, BuildTag: "t",
+			Window: w, CutoffDays: 3, PartitionSize: 20, TempDir: t.TempDir(), Log: log}, o)
+		cancel()
+		if !errors.Is(err, context.Canceled) || sum != nil {
+			t.Errorf("%+v: %v, summary %v; want context.Canceled and none", o, err, sum != nil)
+		}
+		filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				t.Errorf("%+v: written: %s", o, p)
+			}
+			return nil
+		})
 	}
 }
