@@ -21,7 +21,8 @@
 // Given the classification's cutoff, the store also reports the
 // partitions that no row still to come can change (see Store.Final), so
 // that they can be read and classified while the rows are still being
-// added.
+// added; or taken (Store.Take), the store then forgetting their rows, so
+// that it holds only the partitions not yet final (see take.go).
 //
 // The store does not log; its errors are failures to write or read the
 // spill files.
