@@ -73,7 +73,7 @@ func (s *Store) Taken() int { return s.taken }
 // meaningful with a cutoff; without, it is the earliest time.
 func (s *Store) Settled() spine.Time {
 	f := s.final
-	if f == nil || f.disprove {
+	if f == nil || f.disprove || f.hi == minTime {
 		return minTime
 	}
 	t := f.hi - FinalSlack

@@ -166,6 +166,16 @@ func TestSettledDisproves(t *testing.T) {
 	}
 }
 
+// TestSettledBeforeAnyRow: with no row yet, nothing is settled (and the
+// latest row's time less the slack does not wrap around).
+func TestSettledBeforeAnyRow(t *testing.T) {
+	s := New(Options{PartitionSize: 1, Cutoff: cutoff})
+	defer s.Close()
+	if got := s.Settled(); got != minTime {
+		t.Errorf("Settled %v before any row, want the earliest time", got)
+	}
+}
+
 // TestTakeRefuses checks the partitions that cannot be taken.
 func TestTakeRefuses(t *testing.T) {
 	s := finalStore(t, t.TempDir())
