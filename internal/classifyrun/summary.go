@@ -132,7 +132,7 @@ func (s *Summary) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "  conversations     %d: %d transfers, %d without a request started, %d requested outside the window\n",
 		s.Conversations, s.Transfers, s.ConversationsNoRequest, s.ConversationsOutsideWindow)
 	fmt.Fprintf(w, "  messages          %s\n", counts(s.Messages))
-	if s.ClassifiedWhileReading {
+	if s.ConversationsClassifiedWhileReading > 0 {
 		fmt.Fprintf(w, "  while reading     %d conversations classified, %d days encoded\n", s.ConversationsClassifiedWhileReading, s.DaysEncodedWhileReading)
 	}
 	if s.UnknownASIDTransfers > 0 {
