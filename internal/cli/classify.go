@@ -16,14 +16,16 @@ v3/YYYY/MM/DD/YYYY-MM-DD_spine_messages.csv.gz of the window and of the cutoff's
 overflow days, and the v5 ODS metadata v5/{Y}/{M}/organisationMetadata.json, and writes
 v11/cutoff-N/YYYY/MM/DD/YYYY-MM-DD-transfers.parquet for every window day, all or none,
 with their S3 user metadata. Without START_DATETIME and END_DATETIME the window is the
-single day (yesterday, UTC) − cutoff.`
+single day (yesterday, UTC) − cutoff. With a cutoff it classifies each day as soon as
+the files have moved the cutoff past it, while later files are still read, so a long
+window needs little memory (docs/classify.md).`
 
 // classifyEnvironment is what classify reads from the environment alone.
 var classifyEnvironment = [][2]string{
 	{"LOG_LEVEL", "debug, info (default), warn or error"},
 	{"LOG_FORMAT", "text (default) or json: one JSON object a line, for log collectors"},
 	{"GP2GP_NOW", `an ISO-8601 datetime that replaces the clock for the default day, for backfills and tests`},
-	{"TMPDIR", "where a large window spills its rows while it runs (removed at the end)"},
+	{"TMPDIR", "where the day tables wait to be published, and a large window without a cutoff spills its rows (removed at the end)"},
 	{"AWS_*", "S3 credentials and region, as the AWS SDK reads them"},
 }
 
