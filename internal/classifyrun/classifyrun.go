@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nhsdigital/gp2gp/internal/spine"
+	"github.com/nhsdigital/gp2gp/internal/spool"
 	"github.com/nhsdigital/gp2gp/internal/store"
 )
 
@@ -123,7 +124,7 @@ func run(ctx context.Context, cfg Config, o options) (*Summary, error) {
 		return nil, fmt.Errorf("temporary directory: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	var tables []encoded
+	var tables []spool.Spool
 	r := reading{ctx: ctx, b: spineB, files: files, cfg: &cfg, lookups: lookups, sum: newSum(), dir: dir, log: log}
 	if cfg.CutoffDays > 0 && !o.noStream {
 		tables, err = r.streaming(orDefault64(o.heldMax, DefaultHeldLimit))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nhsdigital/gp2gp/internal/ods"
+	"github.com/nhsdigital/gp2gp/internal/spool"
 	"github.com/nhsdigital/gp2gp/internal/store"
 )
 
@@ -20,7 +21,7 @@ const publishers = 8
 // publish writes the days' tables, a few at once, all or none: if one
 // fails, those written are removed and the first day's error is returned.
 // It records each day's object and metadata in sum.
-func publish(ctx context.Context, b *store.Bucket, cfg *Config, lookups []*lookup, tables []encoded, sum *Summary, log *slog.Logger) error {
+func publish(ctx context.Context, b *store.Bucket, cfg *Config, lookups []*lookup, tables []spool.Spool, sum *Summary, log *slog.Logger) error {
 	days := cfg.Window.Days
 	metas := make([]map[string]string, len(days))
 	errs := make([]error, len(days))
@@ -38,7 +39,7 @@ func publish(ctx context.Context, b *store.Bucket, cfg *Config, lookups []*looku
 				}
 				metas[i] = Metadata(cfg.CutoffDays, cfg.BuildTag, days[i], lookups[i].month)
 				opts := store.WriteOptions{ContentType: "application/octet-stream", Metadata: metas[i]}
-				if errs[i] = b.WriteFileWith(wctx, OutputKey(cfg.CutoffDays, days[i]), opts, tables[i].writeTo); errs[i] != nil {
+				if errs[i] = b.WriteFileWith(wctx, OutputKey(cfg.CutoffDays, days[i]), opts, tables[i].CopyTo); errs[i] != nil {
 					cancel() // stop the others
 					return
 				}

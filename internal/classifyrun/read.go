@@ -11,6 +11,7 @@ import (
 
 	"github.com/nhsdigital/gp2gp/internal/convstore"
 	"github.com/nhsdigital/gp2gp/internal/spinelog"
+	"github.com/nhsdigital/gp2gp/internal/spool"
 	"github.com/nhsdigital/gp2gp/internal/store"
 )
 
@@ -29,7 +30,7 @@ type reading struct {
 // streaming reads the files and classifies each partition as soon as it is
 // final, encoding each day's table as soon as it is settled (see
 // stream.go). It fails with an errRestart if the files do not allow it.
-func (r *reading) streaming(heldMax int64) ([]encoded, error) {
+func (r *reading) streaming(heldMax int64) ([]spool.Spool, error) {
 	cfg := r.cfg
 	st := convstore.New(convstore.Options{PartitionSize: cfg.PartitionSize, Cutoff: cfg.Options().Cutoff})
 	defer st.Close()
@@ -71,7 +72,7 @@ func (r *reading) streaming(heldMax int64) ([]encoded, error) {
 
 // thenClassify reads every file, spilling the rows to disk if the files
 // are larger than the threshold, then classifies them.
-func (r *reading) thenClassify(total int64) ([]encoded, error) {
+func (r *reading) thenClassify(total int64) ([]spool.Spool, error) {
 	cfg := r.cfg
 	spill := cfg.SpillThreshold < 0 || total > orDefault64(cfg.SpillThreshold, DefaultSpillThreshold)
 	dir := ""
@@ -111,7 +112,7 @@ func (r *reading) thenClassify(total int64) ([]encoded, error) {
 	st.Close() // its memory or files are no longer needed
 
 	// Encode every day (in memory, or to a file each when spilling).
-	tables := make([]encoded, len(cfg.Window.Days))
+	tables := make([]spool.Spool, len(cfg.Window.Days))
 	if err := encodeDays(r.ctx, sink, dir, tables, 0, r.key); err != nil {
 		return nil, err
 	}

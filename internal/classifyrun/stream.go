@@ -8,6 +8,7 @@ import (
 
 	"github.com/nhsdigital/gp2gp/internal/convstore"
 	"github.com/nhsdigital/gp2gp/internal/spine"
+	"github.com/nhsdigital/gp2gp/internal/spool"
 )
 
 // Classifying while reading (docs/classify.md, "A year in one run"): with
@@ -64,10 +65,10 @@ type streamWorker struct {
 	lookups  []*lookup
 	sum      *Summary
 	sink     *memSink
-	dir      string    // where the days' tables are encoded
-	tables   []encoded // by day, as encoded
-	encoded  int       // days 0..encoded-1 are encoded
-	convDays [][]int32 // by taken partition: each conversation's window day, or -1
+	dir      string        // where the days' tables are encoded
+	tables   []spool.Spool // by day, as encoded
+	encoded  int           // days 0..encoded-1 are encoded
+	convDays [][]int32     // by taken partition: each conversation's window day, or -1
 }
 
 // dayEnd is the end of window day i.
@@ -87,7 +88,7 @@ func startStream(ctx context.Context, st *convstore.Store, cfg *Config, lookups 
 		w: streamWorker{
 			cfg: cfg, opt: opt, lookups: lookups, sum: sum, dir: dir,
 			sink:   newMemSink(len(cfg.Window.Days)),
-			tables: make([]encoded, len(cfg.Window.Days)),
+			tables: make([]spool.Spool, len(cfg.Window.Days)),
 		},
 	}
 	go func() {

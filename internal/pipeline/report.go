@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/nhsdigital/gp2gp/internal/report"
+	"github.com/nhsdigital/gp2gp/internal/spool"
 	"github.com/nhsdigital/gp2gp/internal/store"
 )
 
@@ -17,7 +18,7 @@ func renderReport(files []encodedFile) ([]byte, error) {
 	get := func(name string) []byte {
 		for _, f := range files {
 			if f.name == name {
-				return f.data
+				return f.Data
 			}
 		}
 		return nil
@@ -53,7 +54,7 @@ func Report(ctx context.Context, cfg Config) (string, error) {
 		if err != nil {
 			return "", err // names the object
 		}
-		files = append(files, encodedFile{name: name, data: data})
+		files = append(files, encodedFile{name, spool.Spool{Data: data}})
 	}
 	html, err := renderReport(files)
 	if err != nil {

@@ -3,7 +3,6 @@
 package pipeline
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,6 +19,7 @@ import (
 	"github.com/nhsdigital/gp2gp/internal/output"
 	"github.com/nhsdigital/gp2gp/internal/spine"
 	"github.com/nhsdigital/gp2gp/internal/spinelog"
+	"github.com/nhsdigital/gp2gp/internal/spool"
 	"github.com/nhsdigital/gp2gp/internal/store"
 )
 
@@ -332,12 +332,10 @@ type outputFile struct {
 	write func(io.Writer) error
 }
 
-// encodedFile is an output ready to publish: its bytes, or a local file
-// holding them.
+// encodedFile is an output ready to publish.
 type encodedFile struct {
 	name string
-	data []byte
-	file string
+	spool.Spool
 }
 
 // encodeOutputs renders every output but transfers.parquet (already
@@ -361,13 +359,13 @@ func encodeOutputs(cfg *Config, sum *Summary, start time.Time, transfers encoded
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", RunSummaryFile, err)
 	}
-	encoded = append(encoded, encodedFile{name: RunSummaryFile, data: append(summaryJSON, '\n')})
+	encoded = append(encoded, encodedFile{RunSummaryFile, spool.Spool{Data: append(summaryJSON, '\n')}})
 	if !cfg.NoReport {
 		html, err := renderReport(encoded)
 		if err != nil {
 			return nil, err
 		}
-		encoded = append(encoded, encodedFile{name: ReportFile, data: html})
+		encoded = append(encoded, encodedFile{ReportFile, spool.Spool{Data: html}})
 	}
 	return encoded, nil
 }
@@ -377,11 +375,11 @@ func encodeOutputs(cfg *Config, sum *Summary, start time.Time, transfers encoded
 func encode(files []outputFile) ([]encodedFile, error) {
 	out := make([]encodedFile, 0, len(files)+1)
 	for _, f := range files {
-		var buf bytes.Buffer
-		if err := f.write(&buf); err != nil {
+		s, err := spool.Write("", f.name, f.write)
+		if err != nil {
 			return nil, fmt.Errorf("encode %s: %w", f.name, err)
 		}
-		out = append(out, encodedFile{name: f.name, data: buf.Bytes()})
+		out = append(out, encodedFile{f.name, s})
 	}
 	return out, nil
 }
@@ -397,7 +395,7 @@ func publish(ctx context.Context, b *store.Bucket, l Layout, files []encodedFile
 	files = append(files, encodedFile{name: SuccessFile})
 	for i, f := range files {
 		key := l.OutputKey(f.name)
-		err := b.WriteFile(ctx, key, f.writeTo)
+		err := b.WriteFile(ctx, key, f.CopyTo)
 		if err != nil {
 			// A fresh context: the run's may be why the write failed.
 			cleanup := context.WithoutCancel(ctx)

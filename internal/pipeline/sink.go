@@ -11,6 +11,7 @@ import (
 
 	"github.com/nhsdigital/gp2gp/internal/output"
 	"github.com/nhsdigital/gp2gp/internal/spine"
+	"github.com/nhsdigital/gp2gp/internal/spool"
 	"github.com/nhsdigital/gp2gp/internal/store"
 )
 
@@ -55,7 +56,7 @@ func (s *transferSink) close() (encodedFile, error) {
 		return encodedFile{}, fmt.Errorf("encode %s: %w", TransfersFile, err)
 	}
 	if s.mem != nil {
-		return encodedFile{name: TransfersFile, data: s.mem.Bytes()}, nil
+		return encodedFile{TransfersFile, spool.Spool{Data: s.mem.Bytes()}}, nil
 	}
 	if err := s.bw.Flush(); err != nil {
 		return encodedFile{}, fmt.Errorf("encode %s: %w", TransfersFile, err)
@@ -65,7 +66,7 @@ func (s *transferSink) close() (encodedFile, error) {
 		return encodedFile{}, fmt.Errorf("encode %s: %w", TransfersFile, err)
 	}
 	s.f = nil
-	return encodedFile{name: TransfersFile, file: name}, nil
+	return encodedFile{TransfersFile, spool.Spool{Path: name}}, nil
 }
 
 // discard closes the file after a failure; the spill directory goes with it.
@@ -73,21 +74,6 @@ func (s *transferSink) discard() {
 	if s.f != nil {
 		s.f.Close()
 	}
-}
-
-// writeTo writes the file's bytes to w.
-func (f encodedFile) writeTo(w io.Writer) error {
-	if f.file == "" {
-		_, err := w.Write(f.data)
-		return err
-	}
-	r, err := os.Open(f.file)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	_, err = io.Copy(w, r)
-	return err
 }
 
 // DefaultSpillThreshold is the compressed size of the two logs above which
