@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -217,5 +218,41 @@ func TestRunErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestEnrichmentPractice: explain --daily names a practice from the
+// metadata of the window day of the time given, the first day's before
+// the window and the last day's after it.
+func TestEnrichmentPractice(t *testing.T) {
+	month := func(m int, name string) *lookup {
+		l, err := parseLookup([]byte(`{"year": 2020, "month": ` + strconv.Itoa(m) + `, "practices": [{"ods_code": "A1", "name": "` + name + `", "asids": ["111"]}], "sicbls": []}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	jan, feb := month(1, "January's"), month(2, "February's")
+	e := &Enrichment{window: ExplicitWindow(day("2020-01-31"), day("2020-02-02"), 0), lookups: []*lookup{jan, feb}}
+	for _, tc := range []struct {
+		at   string
+		want string
+	}{
+		{"2020-01-20T10:00:00Z", "January's"},
+		{"2020-01-30T23:00:00Z", "January's"},
+		{"2020-01-31T23:59:59Z", "January's"},
+		{"2020-02-01T00:00:00Z", "February's"},
+		{"2020-03-01T00:00:00Z", "February's"},
+	} {
+		at, err := time.Parse(time.RFC3339, tc.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, name, ok := e.Practice(at, "111"); !ok || code != "A1" || name != tc.want {
+			t.Errorf("%s: %s %s %v, want A1 %s", tc.at, code, name, ok, tc.want)
+		}
+	}
+	if _, _, ok := e.Practice(day("2020-02-01"), "999"); ok {
+		t.Error("an unknown ASID is known")
 	}
 }

@@ -112,9 +112,6 @@ func (e *Enrichment) Practice(t time.Time, asid string) (odsCode, name string, o
 		return "", "", false
 	}
 	i := min(max(int(t.Sub(e.window.Start())/Day), 0), len(e.lookups)-1)
-	if t.Before(e.window.Start()) {
-		i = 0
-	}
 	p, ok := e.lookups[i].byASID[asid]
 	return p.code, p.name, ok
 }
