@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/nhsdigital/gp2gp/internal/spine"
-	"github.com/nhsdigital/gp2gp/internal/spool"
 	"github.com/nhsdigital/gp2gp/internal/store"
 )
 
@@ -124,17 +123,19 @@ func run(ctx context.Context, cfg Config, o options) (*Summary, error) {
 		return nil, fmt.Errorf("temporary directory: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	var tables []spool.Spool
-	r := reading{ctx: ctx, b: spineB, files: files, cfg: &cfg, lookups: lookups, sum: newSum(), dir: dir, log: log}
+	tables := newTables(ctx, outB, &cfg, lookups, dir)
+	defer tables.discard() // those not published
+	r := reading{ctx: ctx, b: spineB, files: files, cfg: &cfg, lookups: lookups, sum: newSum(), tables: tables, dir: dir, log: log}
 	if cfg.CutoffDays > 0 && !o.noStream {
-		tables, err = r.streaming(orDefault64(o.heldMax, DefaultHeldLimit))
+		err = r.streaming(orDefault64(o.heldMax, DefaultHeldLimit))
 		if isRestart(err) {
 			log.Warn("reading the files again, to classify after the read", "reason", err)
+			tables.discard()
 			r.sum = newSum()
-			tables, err = r.thenClassify(total)
+			err = r.thenClassify(total)
 		}
 	} else {
-		tables, err = r.thenClassify(total)
+		err = r.thenClassify(total)
 	}
 	if err != nil {
 		return nil, err
@@ -150,7 +151,7 @@ func run(ctx context.Context, cfg Config, o options) (*Summary, error) {
 	}
 
 	// Publish the days' tables, all or none.
-	if err := publish(ctx, outB, &cfg, lookups, tables, sum, log); err != nil {
+	if err := publish(ctx, tables, sum, log); err != nil {
 		return sum, err
 	}
 	sum.Published = true

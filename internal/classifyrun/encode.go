@@ -2,20 +2,53 @@ package classifyrun
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"runtime"
 	"sync"
 	"sync/atomic"
 
 	"github.com/nhsdigital/gp2gp/internal/output"
-	"github.com/nhsdigital/gp2gp/internal/spool"
+	"github.com/nhsdigital/gp2gp/internal/store"
 )
 
-// encodeDays encodes the tables of days from on into tables, several at
-// once.
-func encodeDays(ctx context.Context, sink daySink, dir string, tables []spool.Spool, from int, key func(int) string) error {
-	n := len(tables)
+// tables stages the days' tables in the output bucket as they are encoded,
+// invisible until publish makes them visible, all or none. A local bucket
+// stages them beside their keys, so that publishing is a rename each.
+type tables struct {
+	ctx     context.Context
+	b       *store.Bucket
+	cfg     *Config
+	lookups []*lookup
+	tmpDir  string          // where other buckets' tables are staged
+	staged  []*store.Staged // by day, as encoded
+}
+
+func newTables(ctx context.Context, b *store.Bucket, cfg *Config, lookups []*lookup, tmpDir string) *tables {
+	return &tables{ctx: ctx, b: b, cfg: cfg, lookups: lookups, tmpDir: tmpDir, staged: make([]*store.Staged, len(cfg.Window.Days))}
+}
+
+// encode encodes and stages day i's table. The error names its object.
+func (t *tables) encode(i int, ts []output.V11Transfer) error {
+	d := t.cfg.Window.Days[i]
+	opts := store.WriteOptions{ContentType: "application/octet-stream", Metadata: Metadata(t.cfg.CutoffDays, t.cfg.BuildTag, d, t.lookups[i].month)}
+	s, err := t.b.Stage(t.ctx, OutputKey(t.cfg.CutoffDays, d), opts, t.tmpDir, func(w io.Writer) error { return output.WriteV11(w, ts) })
+	t.staged[i] = s
+	return err
+}
+
+// discard drops the tables staged and not published.
+func (t *tables) discard() {
+	for i, s := range t.staged {
+		if s != nil {
+			s.Discard()
+			t.staged[i] = nil
+		}
+	}
+}
+
+// encodeDays encodes the tables of days from on, several at once.
+func encodeDays(ctx context.Context, sink daySink, t *tables, from int) error {
+	n := len(t.staged)
 	errs := make([]error, n)
 	var next atomic.Int64
 	next.Store(int64(from))
@@ -29,10 +62,10 @@ func encodeDays(ctx context.Context, sink daySink, dir string, tables []spool.Sp
 				}
 				ts, err := sink.take(i)
 				if err == nil {
-					tables[i], err = encode(dir, i, ts)
+					err = t.encode(i, ts)
 				}
 				if err != nil {
-					errs[i] = fmt.Errorf("encode %s: %w", key(i), err)
+					errs[i] = err
 					next.Store(int64(n)) // stop the others
 					return
 				}
@@ -46,9 +79,4 @@ func encodeDays(ctx context.Context, sink daySink, dir string, tables []spool.Sp
 		}
 	}
 	return ctx.Err()
-}
-
-// encode encodes day i's table, to a file in dir if dir is set.
-func encode(dir string, i int, ts []output.V11Transfer) (spool.Spool, error) {
-	return spool.Write(dir, fmt.Sprintf("day-%d.parquet", i), func(w io.Writer) error { return output.WriteV11(w, ts) })
 }

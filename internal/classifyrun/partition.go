@@ -33,8 +33,7 @@ func classify(ctx context.Context, st *convstore.Store, from int, cfg *Config, l
 	for range workers {
 		wg.Go(func() {
 			r := st.NewReader()
-			var k spine.Classifier
-			var buf []spine.Message
+			var c classifier
 			for {
 				select {
 				case tokens <- struct{}{}:
@@ -45,12 +44,12 @@ func classify(ctx context.Context, st *convstore.Store, from int, cfg *Config, l
 				if i >= n {
 					return
 				}
-				c, err := r.Read(i)
+				nconv, err := r.Read(i)
 				if err != nil {
 					results[i] <- &partition{err: err}
 					continue
 				}
-				results[i] <- classifyPartition(r, c, &k, &buf, opt, lookups)
+				results[i] <- c.partition(r, nconv, opt, lookups)
 			}
 		})
 	}
@@ -101,16 +100,29 @@ type dayTally struct {
 // numDispositions is the number of message dispositions.
 var numDispositions = len(spine.Dispositions())
 
-// classifyPartition classifies the n conversations of the partition r
-// read last.
-func classifyPartition(r *convstore.Reader, n int, k *spine.Classifier, buf *[]spine.Message, opt spine.Options, lookups []*lookup) *partition {
-	p := &partition{tally: tally{byDay: map[int]*dayTally{}, messages: make([]int, numDispositions)}, convDays: make([]int32, n),
-		transfers: make([]output.V11Transfer, 0, n), days: make([]int, 0, n)} // nearly all are transfers
+// classifier classifies partitions on one goroutine, reusing its buffers.
+type classifier struct {
+	k    spine.Classifier
+	msgs []spine.Message
+	// spare, if set, is a classified partition whose transfers and days
+	// are no longer needed: the next partition reuses them.
+	spare *partition
+}
+
+// partition classifies the n conversations of the partition r read last.
+func (cl *classifier) partition(r *convstore.Reader, n int, opt spine.Options, lookups []*lookup) *partition {
+	p := &partition{tally: tally{byDay: map[int]*dayTally{}, messages: make([]int, numDispositions)}, convDays: make([]int32, n)}
+	if sp := cl.spare; sp != nil && cap(sp.transfers) >= n {
+		p.transfers, p.days = sp.transfers[:0], sp.days[:0]
+	} else {
+		p.transfers, p.days = make([]output.V11Transfer, 0, n), make([]int, 0, n) // nearly all are transfers
+	}
+	cl.spare = nil
 	for i := range n {
 		p.convDays[i] = -1
-		conv := r.Conversation(i, *buf)
-		*buf = conv.Messages
-		c := k.Classify(conv, opt)
+		conv := r.Conversation(i, cl.msgs)
+		cl.msgs = conv.Messages
+		c := cl.k.Classify(conv, opt)
 		p.conversations++
 		switch c.Skip {
 		case spine.SkipNoRequest:

@@ -10,40 +10,35 @@ import (
 	"time"
 
 	"github.com/nhsdigital/gp2gp/internal/ods"
-	"github.com/nhsdigital/gp2gp/internal/spool"
-	"github.com/nhsdigital/gp2gp/internal/store"
 )
 
-// publishers is how many tables are written at once: an S3 PUT is mostly
-// waiting for the network, and a year has 366.
+// publishers is how many tables are published at once: an S3 PUT is
+// mostly waiting for the network, and a year has 366.
 const publishers = 8
 
-// publish writes the days' tables, a few at once, all or none: if one
-// fails, those written are removed and the first day's error is returned.
-// It records each day's object and metadata in sum.
-func publish(ctx context.Context, b *store.Bucket, cfg *Config, lookups []*lookup, tables []spool.Spool, sum *Summary, log *slog.Logger) error {
-	days := cfg.Window.Days
-	metas := make([]map[string]string, len(days))
-	errs := make([]error, len(days))
-	written := make([]bool, len(days))
+// publish makes the staged tables visible, a few at once, all or none: if
+// one fails, those published are removed and the first day's error is
+// returned. It records each day's object and metadata in sum.
+func publish(ctx context.Context, t *tables, sum *Summary, log *slog.Logger) error {
+	n := len(t.staged)
+	errs := make([]error, n)
+	published := make([]bool, n)
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(publishers, len(days)) {
+	for range min(publishers, n) {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1)) - 1
-				if i >= len(days) || wctx.Err() != nil {
+				if i >= n || wctx.Err() != nil {
 					return
 				}
-				metas[i] = Metadata(cfg.CutoffDays, cfg.BuildTag, days[i], lookups[i].month)
-				opts := store.WriteOptions{ContentType: "application/octet-stream", Metadata: metas[i]}
-				if errs[i] = b.WriteFileWith(wctx, OutputKey(cfg.CutoffDays, days[i]), opts, tables[i].CopyTo); errs[i] != nil {
+				if errs[i] = t.staged[i].Publish(wctx); errs[i] != nil {
 					cancel() // stop the others
 					return
 				}
-				written[i] = true
+				published[i] = true
 			}
 		})
 	}
@@ -54,21 +49,22 @@ func publish(ctx context.Context, b *store.Bucket, cfg *Config, lookups []*looku
 			err = e
 		}
 	}
+	cfg := t.cfg
 	if err != nil {
-		for i, w := range written {
-			if !w {
+		for i, p := range published {
+			if !p {
 				continue
 			}
-			k := OutputKey(cfg.CutoffDays, days[i])
-			if derr := b.Delete(context.WithoutCancel(ctx), k); derr != nil {
-				log.Error("could not remove an output after another failed", "object", b.URL(k), "error", derr)
+			k := OutputKey(cfg.CutoffDays, cfg.Window.Days[i])
+			if derr := t.b.Delete(context.WithoutCancel(ctx), k); derr != nil {
+				log.Error("could not remove an output after another failed", "object", t.b.URL(k), "error", derr)
 			}
 		}
 		return err // the store's error names the object
 	}
-	for i, d := range days {
-		sum.Days[i].Output = b.URL(OutputKey(cfg.CutoffDays, d))
-		sum.Days[i].Metadata = metas[i]
+	for i, d := range cfg.Window.Days {
+		sum.Days[i].Output = t.b.URL(OutputKey(cfg.CutoffDays, d))
+		sum.Days[i].Metadata = Metadata(cfg.CutoffDays, cfg.BuildTag, d, t.lookups[i].month)
 	}
 	return nil
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/nhsdigital/gp2gp/internal/convstore"
 	"github.com/nhsdigital/gp2gp/internal/spinelog"
-	"github.com/nhsdigital/gp2gp/internal/spool"
 	"github.com/nhsdigital/gp2gp/internal/store"
 )
 
@@ -23,6 +22,7 @@ type reading struct {
 	cfg     *Config
 	lookups []*lookup
 	sum     *Summary
+	tables  *tables
 	dir     string // a temporary directory
 	log     *slog.Logger
 }
@@ -30,11 +30,11 @@ type reading struct {
 // streaming reads the files and classifies each partition as soon as it is
 // final, encoding each day's table as soon as it is settled (see
 // stream.go). It fails with an errRestart if the files do not allow it.
-func (r *reading) streaming(heldMax int64) ([]spool.Spool, error) {
+func (r *reading) streaming(heldMax int64) error {
 	cfg := r.cfg
 	st := convstore.New(convstore.Options{PartitionSize: cfg.PartitionSize, Cutoff: cfg.Options().Cutoff})
 	defer st.Close()
-	s := startStream(r.ctx, st, cfg, r.lookups, r.sum, r.dir, heldMax)
+	s := startStream(r.ctx, st, cfg, r.lookups, r.sum, r.tables, heldMax)
 	var inputs []InputSummary
 	readErr := r.eachFile(func(l *dailyLog) error {
 		in, err := readFile(r.ctx, l, st, s.added)
@@ -48,10 +48,10 @@ func (r *reading) streaming(heldMax int64) ([]spool.Spool, error) {
 	}
 	w, err := s.end()
 	if readErr != nil {
-		return nil, readErr
+		return readErr
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, in := range inputs {
 		r.sum.addInput(in)
@@ -60,19 +60,19 @@ func (r *reading) streaming(heldMax int64) ([]spool.Spool, error) {
 	r.sum.ConversationsClassifiedWhileReading, r.sum.DaysEncodedWhileReading = r.sum.Conversations, w.encoded
 	r.log.Info("classified while reading", "conversations", r.sum.Conversations, "days", w.encoded, "partitions_left", st.Partitions()-st.Taken())
 	if err := classify(r.ctx, st, st.Taken(), cfg, r.lookups, r.sum, w.sink); err != nil {
-		return nil, err
+		return err
 	}
 	st.Close()
-	if err := encodeDays(r.ctx, w.sink, r.dir, w.tables, w.encoded, r.key); err != nil {
-		return nil, err
+	if err := encodeDays(r.ctx, w.sink, r.tables, w.encoded); err != nil {
+		return err
 	}
 	r.sum.ClassifiedWhileReading = true
-	return w.tables, nil
+	return nil
 }
 
 // thenClassify reads every file, spilling the rows to disk if the files
 // are larger than the threshold, then classifies them.
-func (r *reading) thenClassify(total int64) ([]spool.Spool, error) {
+func (r *reading) thenClassify(total int64) error {
 	cfg := r.cfg
 	spill := cfg.SpillThreshold < 0 || total > orDefault64(cfg.SpillThreshold, DefaultSpillThreshold)
 	dir := ""
@@ -90,10 +90,10 @@ func (r *reading) thenClassify(total int64) ([]spool.Spool, error) {
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := st.Finish(); err != nil {
-		return nil, err
+		return err
 	}
 
 	// Classify, and sort the transfers into their days.
@@ -101,26 +101,17 @@ func (r *reading) thenClassify(total int64) ([]spool.Spool, error) {
 	if spill {
 		fs, err := newFileSink(dir, len(cfg.Window.Days))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		sink = fs
 	}
 	defer sink.close()
 	if err := classify(r.ctx, st, 0, cfg, r.lookups, r.sum, sink); err != nil {
-		return nil, err
+		return err
 	}
 	st.Close() // its memory or files are no longer needed
-
-	// Encode every day (in memory, or to a file each when spilling).
-	tables := make([]spool.Spool, len(cfg.Window.Days))
-	if err := encodeDays(r.ctx, sink, dir, tables, 0, r.key); err != nil {
-		return nil, err
-	}
-	return tables, nil
+	return encodeDays(r.ctx, sink, r.tables, 0)
 }
-
-// key is day i's output key.
-func (r *reading) key(i int) string { return OutputKey(r.cfg.CutoffDays, r.cfg.Window.Days[i]) }
 
 // dailyLog is a daily file opened for reading: its decompression starts
 // as it is opened.

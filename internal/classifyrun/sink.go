@@ -23,14 +23,20 @@ type daySink interface {
 
 type memSink struct {
 	tables  [][]output.V11Transfer
-	largest int // the most transfers of a day so far: a day starts with room for as many
+	largest int                  // the most transfers of a day so far: a day starts with room for as many
+	spare   []output.V11Transfer // an encoded day's, for a day to come (see encoded)
 }
 
 func newMemSink(days int) *memSink { return &memSink{tables: make([][]output.V11Transfer, days)} }
 
 func (s *memSink) add(day int, t *output.V11Transfer) error {
 	if s.tables[day] == nil {
-		s.tables[day] = make([]output.V11Transfer, 0, s.largest+s.largest/8)
+		want := s.largest + s.largest/8
+		if cap(s.spare) >= want {
+			s.tables[day], s.spare = s.spare, nil
+		} else {
+			s.tables[day] = make([]output.V11Transfer, 0, want)
+		}
 	}
 	s.tables[day] = append(s.tables[day], *t)
 	s.largest = max(s.largest, len(s.tables[day]))
@@ -41,6 +47,13 @@ func (s *memSink) take(i int) ([]output.V11Transfer, error) {
 	t := s.tables[i]
 	s.tables[i] = nil
 	return t, nil
+}
+
+// encoded takes back a day's transfers, taken and encoded, for a day to
+// come. Only one goroutine may take and give back.
+func (s *memSink) encoded(t []output.V11Transfer) {
+	clear(t) // not to keep the transfers alive
+	s.spare = t[:0]
 }
 
 func (s *memSink) close() {}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/nhsdigital/gp2gp/internal/convstore"
 	"github.com/nhsdigital/gp2gp/internal/spine"
-	"github.com/nhsdigital/gp2gp/internal/spool"
 )
 
 // Classifying while reading (docs/classify.md, "A year in one run"): with
@@ -65,10 +64,9 @@ type streamWorker struct {
 	lookups  []*lookup
 	sum      *Summary
 	sink     *memSink
-	dir      string        // where the days' tables are encoded
-	tables   []spool.Spool // by day, as encoded
-	encoded  int           // days 0..encoded-1 are encoded
-	convDays [][]int32     // by taken partition: each conversation's window day, or -1
+	tables   *tables
+	encoded  int       // days 0..encoded-1 are encoded
+	convDays [][]int32 // by taken partition: each conversation's window day, or -1
 }
 
 // dayEnd is the end of window day i.
@@ -78,17 +76,16 @@ func (w *streamWorker) dayEnd(i int) spine.Time {
 
 // startStream starts the worker of a read into st. The worker adds to sum
 // (which the caller must not touch until end returns) and encodes days into
-// dir.
-func startStream(ctx context.Context, st *convstore.Store, cfg *Config, lookups []*lookup, sum *Summary, dir string, heldMax int64) *stream {
+// t.
+func startStream(ctx context.Context, st *convstore.Store, cfg *Config, lookups []*lookup, sum *Summary, t *tables, heldMax int64) *stream {
 	opt := cfg.Options()
 	s := &stream{
 		st: st, heldMax: heldMax,
 		batches: make(chan streamBatch, 4),
 		quit:    make(chan struct{}),
 		w: streamWorker{
-			cfg: cfg, opt: opt, lookups: lookups, sum: sum, dir: dir,
-			sink:   newMemSink(len(cfg.Window.Days)),
-			tables: make([]spool.Spool, len(cfg.Window.Days)),
+			cfg: cfg, opt: opt, lookups: lookups, sum: sum, tables: t,
+			sink: newMemSink(len(cfg.Window.Days)),
 		},
 	}
 	go func() {
@@ -139,8 +136,7 @@ func (s *stream) end() (*streamWorker, error) {
 }
 
 func (w *streamWorker) run(ctx context.Context, r *convstore.Reader, batches <-chan streamBatch) error {
-	var k spine.Classifier
-	var buf []spine.Message
+	var c classifier
 	for sb := range batches {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -149,11 +145,12 @@ func (w *streamWorker) run(ctx context.Context, r *convstore.Reader, batches <-c
 		if err != nil {
 			return err
 		}
-		p := classifyPartition(r, n, &k, &buf, w.opt, w.lookups)
+		p := c.partition(r, n, w.opt, w.lookups)
 		if err := w.add(p); err != nil {
 			return err
 		}
-		for w.encoded < len(w.tables) && w.dayEnd(w.encoded) <= sb.settled {
+		c.spare = p // its transfers are in the sink
+		for w.encoded < len(w.cfg.Window.Days) && w.dayEnd(w.encoded) <= sb.settled {
 			if err := w.encode(w.encoded); err != nil {
 				return err
 			}
@@ -183,11 +180,10 @@ func (w *streamWorker) add(p *partition) error {
 // encode encodes day i's table.
 func (w *streamWorker) encode(i int) error {
 	ts, _ := w.sink.take(i)
-	e, err := encode(w.dir, i, ts)
-	if err != nil {
-		return fmt.Errorf("encode %s: %w", OutputKey(w.cfg.CutoffDays, w.cfg.Window.Days[i]), err)
+	if err := w.tables.encode(i, ts); err != nil {
+		return err
 	}
-	w.tables[i] = e
+	w.sink.encoded(ts)
 	w.encoded++
 	return nil
 }

@@ -82,15 +82,29 @@ func (d dirBackend) size(_ context.Context, key string) (int64, error) {
 
 // write writes a temporary file beside the target, syncs it and renames it
 // into place.
-func (d dirBackend) write(_ context.Context, key string, _ WriteOptions, write func(io.Writer) error) (err error) {
+func (d dirBackend) write(_ context.Context, key string, _ WriteOptions, write func(io.Writer) error) error {
+	tmp, err := d.stage(key, write)
+	if err != nil {
+		return err
+	}
+	if err := d.commit(tmp, key); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// stage writes a hidden temporary file beside the target and syncs it,
+// returning its path.
+func (d dirBackend) stage(key string, write func(io.Writer) error) (tmp string, err error) {
 	p := d.path(key)
 	dir := filepath.Dir(p)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err // names the directory it could not make
+		return "", err // names the directory it could not make
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(p)+".tmp*")
 	if err != nil {
-		return fmt.Errorf("create temporary file: %w", bareErr(err))
+		return "", fmt.Errorf("create temporary file: %w", bareErr(err))
 	}
 	defer func() {
 		if err != nil {
@@ -99,21 +113,27 @@ func (d dirBackend) write(_ context.Context, key string, _ WriteOptions, write f
 		}
 	}()
 	if err := write(f); err != nil {
-		return err
+		return "", err
 	}
 	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("temporary file: %w", bareErr(err))
+		return "", fmt.Errorf("temporary file: %w", bareErr(err))
 	}
 	if err := f.Sync(); err != nil {
-		return fmt.Errorf("temporary file: %w", bareErr(err))
+		return "", fmt.Errorf("temporary file: %w", bareErr(err))
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("temporary file: %w", bareErr(err))
+		return "", fmt.Errorf("temporary file: %w", bareErr(err))
 	}
-	if err := os.Rename(f.Name(), p); err != nil {
+	return f.Name(), nil
+}
+
+// commit renames a staged temporary file into place.
+func (d dirBackend) commit(tmp, key string) error {
+	p := d.path(key)
+	if err := os.Rename(tmp, p); err != nil {
 		return fmt.Errorf("rename temporary file: %w", bareErr(err))
 	}
-	return syncDir(dir)
+	return syncDir(filepath.Dir(p))
 }
 
 // bareErr drops the paths from an *fs.PathError or *os.LinkError.

@@ -49,7 +49,13 @@ func (b *Bucket) WriteFileWith(ctx context.Context, key string, opts WriteOption
 	if opts.ContentType == "" {
 		opts.ContentType = contentType(k)
 	}
-	err = b.be.write(ctx, k, opts, func(w io.Writer) error {
+	return wrapErr("write", url, b.be.write(ctx, k, opts, buffered(ctx, write)))
+}
+
+// buffered gives write a buffered writer that fails once ctx is done, and
+// fails itself if ctx is done by its end.
+func buffered(ctx context.Context, write func(io.Writer) error) func(io.Writer) error {
+	return func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, writeBufSize)
 		if err := write(ctxWriter{ctx, bw}); err != nil {
 			return err
@@ -58,8 +64,7 @@ func (b *Bucket) WriteFileWith(ctx context.Context, key string, opts WriteOption
 			return err
 		}
 		return ctx.Err()
-	})
-	return wrapErr("write", url, err)
+	}
 }
 
 // ctxWriter fails writes once ctx is done.
