@@ -54,6 +54,10 @@ type Store struct {
 	taken   int       // partitions 0..taken-1 were taken (see Take)
 	held    int64     // record bytes in memory
 	grown   int       // the largest partition taken: new ones start with room for as much
+	// decoded holds the buffers of taken partitions once decoded, for new
+	// partitions: a year's partitions would otherwise allocate, and the
+	// memory fault in, a gigabyte. Readers send, Add receives.
+	decoded chan []byte
 }
 
 type partition struct {
@@ -84,6 +88,7 @@ func New(opt Options) *Store {
 	}
 	if opt.Cutoff > 0 {
 		s.final = newFinality(opt.Cutoff)
+		s.decoded = make(chan []byte, 4)
 	}
 	return s
 }
@@ -98,9 +103,7 @@ func (s *Store) Add(row *spinelog.Row) error {
 	seq, isNew := s.convs.lookup(row.ConversationID)
 	k := int(seq / s.size)
 	for len(s.parts) <= k {
-		// Partitions taken whole show how large one grows: starting a new
-		// one that large spares growing it by copies.
-		s.parts = append(s.parts, &partition{first: minTime, min: maxTime, buf: make([]byte, 0, s.grown+s.grown/8)})
+		s.parts = append(s.parts, &partition{first: minTime, min: maxTime, buf: s.newBuffer()})
 	}
 	if k < s.taken { // its rows are gone, and this one is cut off or disproves
 		return s.observe(k, int(seq%s.size), row.Time)
@@ -165,6 +168,22 @@ func (s *Store) Add(row *spinelog.Row) error {
 		return s.observe(k, int(seq%s.size), row.Time)
 	}
 	return nil
+}
+
+// newBuffer returns an empty buffer for a new partition: a taken one's,
+// if one is back from decoding and large enough. Partitions taken whole
+// show how large one grows: starting one with that much room spares growing
+// it by copies.
+func (s *Store) newBuffer() []byte {
+	want := s.grown + s.grown/8
+	select {
+	case b := <-s.decoded:
+		if cap(b) >= want {
+			return b[:0]
+		}
+	default:
+	}
+	return make([]byte, 0, want)
 }
 
 // flush queues partition k's buffer for writing to its file.

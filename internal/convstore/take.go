@@ -85,11 +85,16 @@ func (s *Store) Settled() spine.Time {
 }
 
 // Decode decodes a taken partition, returning how many conversations it
-// holds; Conversation gives them.
+// holds; Conversation gives them. The batch's buffer then goes back to the
+// store, for a partition to come: a Batch is decoded once.
 func (r *Reader) Decode(b Batch) (int, error) {
 	r.d.strs = b.strs
 	if err := r.d.decode(b.data); err != nil {
 		return 0, fmt.Errorf("partition %d: %w", b.K, err)
+	}
+	select { // the decoder keeps nothing of it
+	case r.s.decoded <- b.data[:0]:
+	default:
 	}
 	return r.d.conversations(), nil
 }

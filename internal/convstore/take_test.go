@@ -3,7 +3,9 @@ package convstore
 import (
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/nhsdigital/gp2gp/internal/spine"
 	"github.com/nhsdigital/gp2gp/internal/spinelog"
 )
@@ -199,5 +201,68 @@ func TestTakeRefuses(t *testing.T) {
 	}
 	if n, err := s.NewReader().Read(2); err != nil || n != 1 {
 		t.Errorf("partition not taken, read after Finish: %d, %v", n, err)
+	}
+}
+
+// TestDecodedBufferReused: the buffer of a decoded batch goes to a
+// partition to come, and the conversations decoded from it stay whole as
+// the new partition's rows overwrite it.
+func TestDecodedBufferReused(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 11))
+	rows := orderedRows(rng, 400)
+	s := New(Options{PartitionSize: 2, Cutoff: cutoff})
+	r := s.NewReader()
+	decoded := map[*byte]bool{} // the taken batches' buffers
+	reused := 0
+	var got [][]spine.Conversation // by partition
+	finalAt := []int{}
+	for i := range rows {
+		parts := len(s.parts)
+		if err := s.Add(&rows[i]); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range s.parts[parts:] {
+			if decoded[unsafe.SliceData(p.buf[:cap(p.buf)])] {
+				reused++
+			}
+		}
+		for len(finalAt) < s.Final() {
+			finalAt = append(finalAt, i+1)
+		}
+		for !s.Disproved() && s.Taken() < s.Final() {
+			b, err := s.Take()
+			if err != nil {
+				t.Fatal(err)
+			}
+			decoded[unsafe.SliceData(b.data)] = true
+			n, err := r.Decode(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var convs []spine.Conversation
+			for c := range n {
+				convs = append(convs, r.Conversation(c, nil))
+			}
+			got = append(got, convs)
+		}
+	}
+	if s.Disproved() || reused == 0 {
+		t.Fatalf("disproved %v, %d buffers reused: the test proves nothing", s.Disproved(), reused)
+	}
+	for k, convs := range got {
+		g := spine.NewGrouper()
+		for j := range rows[:finalAt[k]] {
+			g.Add(message(&rows[j]))
+		}
+		want := g.Conversations()[2*k : min(2*k+2, g.Len())]
+		for c := range convs {
+			for i := range convs[c].Messages {
+				m := &convs[c].Messages[i]
+				m.GUID, m.MessageRef = Text(m.GUID), Text(m.MessageRef)
+			}
+		}
+		if diff := cmp.Diff(want, convs); diff != "" {
+			t.Fatalf("partition %d, decoded before its buffer was reused (-want +got):\n%s", k, diff)
+		}
 	}
 }
