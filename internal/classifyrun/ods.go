@@ -33,12 +33,8 @@ type v5Metadata struct {
 // lookup enriches practices by ASID from one month's metadata.
 type lookup struct {
 	month  Month // the JSON's year and month
-	byASID map[string]practice
-	sicbl  map[string]sicbl // by practice ODS code
+	byASID map[string]output.V11Practice
 }
-
-type practice struct{ code, name string }
-type sicbl struct{ code, name string }
 
 // parseLookup reads v5 metadata. Where an ASID maps to two practices, or a
 // practice sits in two Sub-ICB locations, the later wins.
@@ -50,30 +46,34 @@ func parseLookup(b []byte) (*lookup, error) {
 	if m.Year == 0 || m.Month < 1 || m.Month > 12 {
 		return nil, fmt.Errorf("not v5 organisation metadata: year %d, month %d", m.Year, m.Month)
 	}
-	l := &lookup{month: Month{m.Year, m.Month}, byASID: map[string]practice{}, sicbl: map[string]sicbl{}}
-	for _, p := range m.Practices {
-		for _, a := range p.ASIDs {
-			l.byASID[a] = practice{p.ODSCode, p.Name}
-		}
-	}
+	type sicbl struct{ code, name string }
+	sicbls := map[string]sicbl{} // by practice ODS code
 	for _, s := range m.SICBLs {
 		for _, p := range s.Practices {
-			l.sicbl[p] = sicbl{s.ODSCode, s.Name}
+			sicbls[p] = sicbl{s.ODSCode, s.Name}
+		}
+	}
+	// Each ASID's enrichment whole, its Sub-ICB location resolved: one
+	// lookup a practice, twice a transfer.
+	l := &lookup{month: Month{m.Year, m.Month}, byASID: map[string]output.V11Practice{}}
+	for _, p := range m.Practices {
+		e := output.V11Practice{Known: true, ODSCode: p.ODSCode, Name: p.Name}
+		if s, ok := sicbls[p.ODSCode]; ok {
+			e.InSICBL, e.SICBLCode, e.SICBLName = true, s.code, s.name
+		}
+		for _, a := range p.ASIDs {
+			e.ASID = a
+			l.byASID[a] = e
 		}
 	}
 	return l, nil
 }
 
 // practice enriches an ASID; known is false when the metadata lacks it.
-func (l *lookup) practice(asid string) (p output.V11Practice, known bool) {
-	p.ASID = asid
-	pr, ok := l.byASID[asid]
+func (l *lookup) practice(asid string) (output.V11Practice, bool) {
+	p, ok := l.byASID[asid]
 	if !ok {
-		return p, false
-	}
-	p.Known, p.ODSCode, p.Name = true, pr.code, pr.name
-	if s, ok := l.sicbl[pr.code]; ok {
-		p.InSICBL, p.SICBLCode, p.SICBLName = true, s.code, s.name
+		return output.V11Practice{ASID: asid}, false
 	}
 	return p, true
 }
@@ -113,7 +113,7 @@ func (e *Enrichment) Practice(t time.Time, asid string) (odsCode, name string, o
 	}
 	i := min(max(int(t.Sub(e.window.Start())/Day), 0), len(e.lookups)-1)
 	p, ok := e.lookups[i].byASID[asid]
-	return p.code, p.name, ok
+	return p.ODSCode, p.Name, ok
 }
 
 // readODS reads the metadata of the window days' months, or of the month
