@@ -3,6 +3,7 @@ package convstore
 import (
 	"encoding/binary"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -92,21 +93,49 @@ func TestDecodeCorrupt(t *testing.T) {
 	}
 }
 
-// TestInternerNumbers interns many numeric values, enough to grow the table
-// several times, among them equal numbers of different lengths and numbers
-// too long for the table, and checks that each keeps one id, distinct from
-// every other value's, that gives it back.
-func TestInternerNumbers(t *testing.T) {
+// TestInterner interns many values, enough to grow the table of short ones
+// several times: numbers (equal ones of different lengths among them),
+// values of every length from empty to over 16 bytes, some sharing their
+// first or last eight bytes, and the known interaction ids. It checks that
+// each keeps one id, whichever way it is interned, distinct from every
+// other value's, that gives it back.
+func TestInterner(t *testing.T) {
 	in := newInterner()
 	var vals []string
 	for i := range 20000 {
 		vals = append(vals, fmt.Sprintf("%012d", i*7919), fmt.Sprintf("%d", i), fmt.Sprintf("%0*d", 1+i%15, i))
 	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := range 21 {
+		for range 50 {
+			v := make([]byte, n)
+			for j := range v {
+				v[j] = "ab\x00\xff"[rng.IntN(4)]
+			}
+			vals = append(vals, string(v))
+		}
+		vals = append(vals, strings.Repeat("x", n), strings.Repeat("x", n)+"y", "y"+strings.Repeat("x", n))
+		if n > 8 { // the same first, or last, eight bytes
+			for _, c := range []string{"a", "b"} {
+				vals = append(vals, strings.Repeat(c, n-8)+"12345678", "12345678"+strings.Repeat(c, n-8))
+			}
+		}
+		if n > 16 { // the same first and last eight bytes
+			vals = append(vals, "12345678"+strings.Repeat("a", n-16)+"12345678", "12345678"+strings.Repeat("b", n-16)+"12345678")
+		}
+	}
+	vals = append(vals, knownInteractions[:]...)
 	ids := map[string]uint64{}
 	seen := map[uint64]string{}
+	var r recent
 	for pass := range 2 {
-		for _, v := range vals {
-			b := in.appendString(nil, []byte(v))
+		for i, v := range vals {
+			var b []byte
+			if (i+pass)%2 == 0 {
+				b = in.appendString(nil, []byte(v))
+			} else {
+				b = in.appendRecent(nil, []byte(v), &r)
+			}
 			id, n := binary.Uvarint(b)
 			if n != len(b) || id == 0 {
 				t.Fatalf("%q: stored as %x, want an id", v, b)
