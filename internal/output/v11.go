@@ -135,7 +135,12 @@ func WriteV11(w io.Writer, transfers []V11Transfer) error {
 		}
 	}
 	pw := parquet.NewWriter(w, v11Schema, parquet.Compression(&fastSnappy{}),
-		parquet.CreatedBy("parquet-go", parquetGoVersion, "unknown"))
+		parquet.CreatedBy("parquet-go", parquetGoVersion, "unknown"),
+		// The column chunks' statistics and the page index are kept:
+		// readers skip files and pages by them. The copy in each data
+		// page's header, which readers do without, would cost computing
+		// every page's bounds twice.
+		parquet.DataPageStatistics(false))
 	columns := pw.ColumnWriters()
 	var buf columnBuffer
 	for start := 0; start < len(transfers); start += maxRowsPerChunk {

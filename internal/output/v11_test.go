@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -381,6 +382,34 @@ func TestV11Layout(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestV11Statistics: the column chunks carry the statistics readers skip
+// files by, and the file a page index (see WriteV11).
+func TestV11Statistics(t *testing.T) {
+	ts := v11Day(5500)
+	var buf bytes.Buffer
+	if err := WriteV11(&buf, ts); err != nil {
+		t.Fatal(err)
+	}
+	minID, maxID := ts[0].ConversationID, ts[0].ConversationID
+	minReq, maxReq := ts[0].DateRequested, ts[0].DateRequested
+	for _, tr := range ts {
+		minID, maxID = min(minID, tr.ConversationID), max(maxID, tr.ConversationID)
+		minReq, maxReq = min(minReq, tr.DateRequested), max(maxReq, tr.DateRequested)
+	}
+	le := func(v spine.Time) string { return string(binary.LittleEndian.AppendUint64(nil, uint64(v))) }
+	want := map[string][2]string{"conversation_id": {minID, maxID}, "date_requested": {le(minReq), le(maxReq)}}
+	f := openParquet(t, buf.Bytes())
+	for _, c := range f.Metadata().RowGroups[0].Columns {
+		st := c.MetaData.Statistics
+		if w, ok := want[c.MetaData.PathInSchema[0]]; ok && (string(st.MinValue) != w[0] || string(st.MaxValue) != w[1]) {
+			t.Errorf("%v: min %q max %q, want %q %q", c.MetaData.PathInSchema, st.MinValue, st.MaxValue, w[0], w[1])
+		}
+	}
+	if got := len(f.ColumnIndexes()); got != v11NumColumns {
+		t.Errorf("%d column indexes, want %d", got, v11NumColumns)
 	}
 }
 
