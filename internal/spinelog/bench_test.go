@@ -99,7 +99,7 @@ func BenchmarkSplitSimple(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		var ok bool
-		if fields, ok = splitSimple(line, fields[:0], &widths); !ok || len(fields) != 10 {
+		if fields, ok = splitSimple(line, false, fields[:0], &widths); !ok || len(fields) != 10 {
 			b.Fatal("not split")
 		}
 	}

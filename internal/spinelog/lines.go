@@ -137,10 +137,14 @@ type lineSource struct {
 	buf   []byte // the current chunk's buffer, returned to f.free when done
 	carry []byte // a line spanning chunks, assembled
 	err   error  // the error that followed the current chunk's data
-	limit int    // longest line accepted
-	head  []byte // the start of the last line over the limit, for its error
-	n     atomic.Int64
-	idle  func() // called when the next chunk is not ready yet, if set
+	// crFree is whether the current chunk holds no carriage return, and
+	// noCR whether the line next returned last holds none: then it is
+	// known without searching it (a line of a chunk without one).
+	crFree, noCR bool
+	limit        int    // longest line accepted
+	head         []byte // the start of the last line over the limit, for its error
+	n            atomic.Int64
+	idle         func() // called when the next chunk is not ready yet, if set
 }
 
 // next returns the next line, with its '\n' unless it is the last line of
@@ -159,10 +163,12 @@ func (s *lineSource) next() ([]byte, error) {
 			line := s.cur[:i+1]
 			s.cur = s.cur[i+1:]
 			if len(s.carry) == 0 {
+				s.noCR = s.crFree
 				return line, nil
 			}
 			s.carry = append(s.carry, line...)
 			line, s.carry = s.carry, s.carry[:0]
+			s.noCR = false
 			return line, nil
 		}
 		if len(s.carry)+len(s.cur) > s.limit {
@@ -174,6 +180,7 @@ func (s *lineSource) next() ([]byte, error) {
 			if err == io.EOF && len(s.carry) > 0 {
 				line := s.carry
 				s.carry = s.carry[:0]
+				s.noCR = false
 				return line, nil
 			}
 			return nil, err
@@ -214,6 +221,7 @@ func (s *lineSource) refill() error {
 		return s.err
 	}
 	s.cur, s.buf, s.err = c.data, c.data, c.err
+	s.crFree = bytes.IndexByte(c.data, '\r') < 0
 	s.n.Add(int64(len(c.data)))
 	return nil
 }

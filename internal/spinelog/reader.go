@@ -196,7 +196,7 @@ func (r *Reader) next(first bool) ([][]byte, *ParseError, error) {
 		}
 		r.raw = body
 		if len(body) > 0 {
-			if fields, ok := splitSimple(body, r.fields[:0], &r.widths); ok {
+			if fields, ok := splitSimple(body, r.lines.noCR, r.fields[:0], &r.widths); ok {
 				r.fields = fields
 				r.validUTF8 = utf8.Valid(body)
 				return fields, nil, nil

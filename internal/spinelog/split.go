@@ -10,7 +10,9 @@ import (
 // them to fields, when every field is either unquoted without quotes or
 // carriage returns, or wholly quoted without inner quotes: the shape of a
 // Splunk export. Otherwise it reports false and the line goes to
-// encoding/csv, which handles (or rejects) everything else.
+// encoding/csv, which handles (or rejects) everything else. noCR says the
+// line is known to hold no carriage return (see lineSource.noCR), which
+// spares searching it.
 //
 // Rather than search each unquoted field for a quote, it counts the line's
 // quotes once (a vectorised count) and checks at the end that every one
@@ -23,8 +25,8 @@ import (
 // quote, the quotes before it are left unaccounted for and the line fails
 // the check; it is then split again without guesses, so the result is
 // exactly that of searching.
-func splitSimple(line []byte, fields [][]byte, widths *quotedWidths) ([][]byte, bool) {
-	if bytes.IndexByte(line, '\r') >= 0 {
+func splitSimple(line []byte, noCR bool, fields [][]byte, widths *quotedWidths) ([][]byte, bool) {
+	if !noCR && bytes.IndexByte(line, '\r') >= 0 {
 		return fields, false
 	}
 	quotes := bytes.Count(line, quote)

@@ -41,8 +41,8 @@ func FuzzSplitSimple(f *testing.F) {
 			return
 		}
 		var widths quotedWidths
-		splitSimple([]byte(prime), nil, &widths)
-		got, ok := splitSimple([]byte(line), nil, &widths)
+		splitSimple([]byte(prime), false, nil, &widths)
+		got, ok := splitSimple([]byte(line), false, nil, &widths)
 		ref, refOK := splitFieldByField([]byte(line), nil)
 		if ok != refOK || (ok && !cmp.Equal(got, ref)) {
 			t.Fatalf("splitSimple(%q) = %q, %v; field by field: %q, %v", line, got, ok, ref, refOK)
