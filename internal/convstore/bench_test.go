@@ -3,6 +3,7 @@ package convstore
 import (
 	"testing"
 
+	"github.com/nhsdigital/gp2gp/internal/spine"
 	"github.com/nhsdigital/gp2gp/internal/spinelog"
 	"github.com/nhsdigital/gp2gp/internal/synth"
 )
@@ -27,6 +28,37 @@ func BenchmarkGroup(b *testing.B) {
 		for i := range rows {
 			if err := s.Add(&rows[i]); err != nil {
 				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(rows))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkDecode is the decoding of partitions into conversations, as a
+// classifying worker reads them: the per-row work of classification
+// besides the rules.
+func BenchmarkDecode(b *testing.B) {
+	rows := benchRows(b, 20_000)
+	s := New(Options{})
+	for i := range rows {
+		if err := s.Add(&rows[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var parts [][]byte
+	for _, p := range s.parts {
+		parts = append(parts, p.buf)
+	}
+	d := decoder{strs: s.strs.values}
+	var buf []spine.Message
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, data := range parts {
+			if err := d.decode(data); err != nil {
+				b.Fatal(err)
+			}
+			for c := range d.conversations() {
+				buf = d.conversation(c, buf).Messages
 			}
 		}
 	}
