@@ -25,7 +25,7 @@ var classifyEnvironment = [][2]string{
 	{"LOG_LEVEL", "debug, info (default), warn or error"},
 	{"LOG_FORMAT", "text (default) or json: one JSON object a line, for log collectors"},
 	{"GP2GP_NOW", `an ISO-8601 datetime that replaces the clock for the default day, for backfills and tests`},
-	{"TMPDIR", "where the day tables wait to be published, and a large window without a cutoff spills its rows (removed at the end)"},
+	{"TMPDIR", "where the day tables wait to be uploaded to S3 (a local output directory holds them beside their keys, hidden), and a large window without a cutoff spills its rows (removed at the end)"},
 	{"AWS_*", "S3 credentials and region, as the AWS SDK reads them"},
 }
 
