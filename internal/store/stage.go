@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"os"
+
+	"github.com/nhsdigital/gp2gp/internal/spool"
 )
 
 // Staged is an object written but not yet visible at its key: Publish
@@ -81,15 +83,7 @@ func (s *Staged) Publish(ctx context.Context) error {
 	if d, ok := s.b.be.(dirBackend); ok {
 		err = d.commit(s.tmp, s.k)
 	} else {
-		err = s.b.be.write(ctx, s.k, s.opts, buffered(ctx, func(w io.Writer) error {
-			f, err := os.Open(s.tmp)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			_, err = io.Copy(w, f)
-			return err
-		}))
+		err = s.b.be.write(ctx, s.k, s.opts, buffered(ctx, spool.Spool{Path: s.tmp}.CopyTo))
 		if err == nil {
 			os.Remove(s.tmp)
 		}
