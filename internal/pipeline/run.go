@@ -375,7 +375,7 @@ func encodeOutputs(cfg *Config, sum *Summary, start time.Time, transfers encoded
 func encode(files []outputFile) ([]encodedFile, error) {
 	out := make([]encodedFile, 0, len(files)+1)
 	for _, f := range files {
-		s, err := spool.Write("", f.name, f.write)
+		s, err := spool.Write("", f.write)
 		if err != nil {
 			return nil, fmt.Errorf("encode %s: %w", f.name, err)
 		}

@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"io"
 	"os"
-	"path/filepath"
 )
 
 // Spool is an encoded output: its bytes, or the file holding them.
@@ -18,15 +17,14 @@ type Spool struct {
 }
 
 // Write encodes an output with write: in memory if dir is empty, else
-// into the file name in dir (created or truncated).
-func Write(dir, name string, write func(io.Writer) error) (Spool, error) {
+// into a new temporary file in dir. If write fails, nothing is kept.
+func Write(dir string, write func(io.Writer) error) (Spool, error) {
 	if dir == "" {
 		var buf bytes.Buffer
 		err := write(&buf)
 		return Spool{Data: buf.Bytes()}, err
 	}
-	p := filepath.Join(dir, name)
-	f, err := os.Create(p)
+	f, err := os.CreateTemp(dir, "gp2gp-spool-*")
 	if err != nil {
 		return Spool{}, err
 	}
@@ -38,7 +36,11 @@ func Write(dir, name string, write func(io.Writer) error) (Spool, error) {
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	return Spool{Path: p}, err
+	if err != nil {
+		os.Remove(f.Name())
+		return Spool{}, err
+	}
+	return Spool{Path: f.Name()}, nil
 }
 
 // CopyTo writes the output's bytes to w.

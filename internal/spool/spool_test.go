@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"testing"
 )
 
@@ -11,7 +12,7 @@ import (
 // bytes written; a failed write is returned.
 func TestWriteCopy(t *testing.T) {
 	for _, dir := range []string{"", t.TempDir()} {
-		s, err := Write(dir, "out.bin", func(w io.Writer) error {
+		s, err := Write(dir, func(w io.Writer) error {
 			_, err := io.WriteString(w, "payload")
 			return err
 		})
@@ -26,8 +27,13 @@ func TestWriteCopy(t *testing.T) {
 			t.Errorf("dir %q: copied %q, %v; want the payload", dir, got.String(), err)
 		}
 		boom := errors.New("boom")
-		if _, err := Write(dir, "bad.bin", func(io.Writer) error { return boom }); !errors.Is(err, boom) {
+		if _, err := Write(dir, func(io.Writer) error { return boom }); !errors.Is(err, boom) {
 			t.Errorf("dir %q: failed write gave %v", dir, err)
+		}
+		if dir != "" {
+			if left, _ := os.ReadDir(dir); len(left) != 1 {
+				t.Errorf("dir %q: %d files after one write and one failed, want 1", dir, len(left))
+			}
 		}
 	}
 	if err := (Spool{Path: "/nonexistent/spool"}).CopyTo(io.Discard); err == nil {

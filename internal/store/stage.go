@@ -44,29 +44,17 @@ func (b *Bucket) Stage(ctx context.Context, key string, opts WriteOptions, tmpDi
 	if d, ok := b.be.(dirBackend); ok {
 		s.tmp, err = d.stage(k, buffered(ctx, write))
 	} else {
-		s.tmp, err = stageTemp(tmpDir, buffered(ctx, write))
+		if tmpDir == "" {
+			tmpDir = os.TempDir()
+		}
+		var sp spool.Spool
+		sp, err = spool.Write(tmpDir, buffered(ctx, write))
+		s.tmp = sp.Path
 	}
 	if err != nil {
 		return nil, wrapErr("write", url, err)
 	}
 	return s, nil
-}
-
-// stageTemp writes a temporary file in dir and returns its path.
-func stageTemp(dir string, write func(io.Writer) error) (string, error) {
-	f, err := os.CreateTemp(dir, "gp2gp-staged-*")
-	if err != nil {
-		return "", err
-	}
-	err = write(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return "", err
-	}
-	return f.Name(), nil
 }
 
 // Publish makes the object visible at its key, replacing any object there.
