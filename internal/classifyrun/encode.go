@@ -47,7 +47,8 @@ func (t *tables) discard() {
 }
 
 // encodeDays encodes the tables of days from on, several at once.
-func encodeDays(ctx context.Context, sink daySink, t *tables, from int) error {
+func (t *tables) encodeDays(sink daySink, from int) error {
+	ctx := t.ctx
 	n := len(t.staged)
 	errs := make([]error, n)
 	var next atomic.Int64

@@ -63,7 +63,7 @@ func (r *reading) streaming(heldMax int64) error {
 		return err
 	}
 	st.Close()
-	if err := encodeDays(r.ctx, w.sink, r.tables, w.encoded); err != nil {
+	if err := r.tables.encodeDays(w.sink, w.encoded); err != nil {
 		return err
 	}
 	r.sum.ClassifiedWhileReading = true
@@ -110,7 +110,7 @@ func (r *reading) thenClassify(total int64) error {
 		return err
 	}
 	st.Close() // its memory or files are no longer needed
-	return encodeDays(r.ctx, sink, r.tables, 0)
+	return r.tables.encodeDays(sink, 0)
 }
 
 // dailyLog is a daily file opened for reading: its decompression starts
