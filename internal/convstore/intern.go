@@ -62,7 +62,7 @@ func newInterner() *interner {
 	return in
 }
 
-// recent remembers a column's last values, to spare map lookups on
+// recent remembers a column's last values, to spare table lookups on
 // columns with few distinct values (interaction ids, supplier systems).
 type recent struct {
 	vals [4]string
