@@ -8,7 +8,9 @@ import (
 
 // TestConvIndex checks the numbering against a map, on ids that come back
 // soon (found in the table of recent ids), late (after it was emptied
-// several times) and never, UUIDs and others mixed.
+// several times) and never, UUIDs and others mixed: among them 36-byte ids
+// that are not canonical UUIDs (lower case), and ids one character away
+// from another, at every position.
 func TestConvIndex(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var ids []string
@@ -16,6 +18,16 @@ func TestConvIndex(t *testing.T) {
 		switch {
 		case i%50 == 0:
 			ids = append(ids, fmt.Sprintf("not-a-uuid-%d", i))
+		case i%50 == 1:
+			ids = append(ids, fmt.Sprintf("%08x-%04x-%04x-%04x-%012x", rng.Uint32(), rng.Uint32()&0xffff, i&0xffff, 7, rng.Uint64()&0xffffffffffff))
+		case i%50 == 2 || i%50 == 3: // the one before, one character changed
+			b := []byte(ids[i-1])
+			if p := i / 50 % uuidLen; b[p] == '0' {
+				b[p] = '1'
+			} else {
+				b[p] = '0'
+			}
+			ids = append(ids, string(b))
 		default:
 			ids = append(ids, fmt.Sprintf("%08X-%04X-%04X-%04X-%012X", rng.Uint32(), rng.Uint32()&0xffff, i&0xffff, 7, rng.Uint64()&0xffffffffffff))
 		}
@@ -44,5 +56,21 @@ func TestConvIndex(t *testing.T) {
 	}
 	if int(c.n) != len(want) {
 		t.Errorf("%d conversations numbered, want %d", c.n, len(want))
+	}
+}
+
+// TestYoungTableCompares checks that an id is found only by itself, not by
+// an id one character away whose probe lands on its slot.
+func TestYoungTableCompares(t *testing.T) {
+	a := [uuidLen]byte([]byte("0A1B2C3D-4E5F-6071-8293-A4B5C6D7E8F9"))
+	for p := range uuidLen {
+		b := a
+		b[p] ^= 0x20
+		yt := youngTable{slots: make([]youngSlot, 2)}
+		s, _ := yt.find(&b)
+		*s = youngSlot{key: a, seq: 1} // a, where b's probe starts
+		if _, found := yt.find(&b); found {
+			t.Errorf("an id differing at byte %d found", p)
+		}
 	}
 }
