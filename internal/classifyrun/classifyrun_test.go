@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/nhsdigital/gp2gp/internal/spinelog"
 	"github.com/nhsdigital/gp2gp/internal/store"
 )
 
@@ -179,6 +181,29 @@ func TestRunErrors(t *testing.T) {
 		}
 		noOutputs(t, out)
 	})
+	t.Run("a bad file, with files opened after it", func(t *testing.T) {
+		spineDir, odsDir := smallCase(t)
+		bad := SpineKey(day("2020-01-31"))
+		writeFile(t, spineDir, bad, []byte("not gzip"))
+		before, fds := runtime.NumGoroutine(), openFiles(t)
+		out := t.TempDir()
+		_, err := Run(context.Background(), Config{SpineBucket: spineDir, ODSBucket: odsDir, OutputBucket: out, BuildTag: "b",
+			Window: ExplicitWindow(day("2020-01-30"), day("2020-02-01"), 2), CutoffDays: 2})
+		if !errors.Is(err, spinelog.ErrNotGzip) || !strings.Contains(err.Error(), bad) {
+			t.Errorf("error %v, want not gzip naming %s", err, bad)
+		}
+		noOutputs(t, out)
+		// The files opened ahead are closed, and their decompressors stop.
+		if n := openFiles(t); n > fds {
+			t.Errorf("%d files open, %d before", n, fds)
+		}
+		for i := 0; runtime.NumGoroutine() > before; i++ {
+			if i == 100 {
+				t.Fatalf("%d goroutines left running, %d before", runtime.NumGoroutine(), before)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
 	// onlyFile checks that out holds the one file, nothing published or
 	// staged.
 	onlyFile := func(t *testing.T, out, file string) {
@@ -222,6 +247,17 @@ func TestRunErrors(t *testing.T) {
 			onlyFile(t, out, "v11/cutoff-0/"+failing)
 		})
 	}
+}
+
+// openFiles is how many files the process has open, where the system
+// says (/proc/self/fd), or -1.
+func openFiles(t *testing.T) int {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return -1
+	}
+	return len(fds)
 }
 
 // TestEnrichmentPractice: explain --daily names a practice from the

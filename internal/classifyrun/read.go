@@ -143,25 +143,34 @@ func (l *dailyLog) close() {
 	}
 }
 
-// eachFile calls read with each file in turn, opening each while the one
-// before is read: the next file's decompression then starts while the last
-// rows of this one are parsed, instead of after.
+// readAhead is how many files eachFile opens ahead of the one being read.
+// A daily file decompresses whole into its read-ahead (spinelog), so one
+// file ahead leaves the decompressor nothing to do once both are done:
+// while the parser is held up (a rehash of the conversation index, a
+// burst of classifying), a core would then sit idle.
+const readAhead = 3
+
+// eachFile calls read with each file in turn, opening the next readAhead
+// files while one is read: their decompression then proceeds while this
+// one's rows are parsed, instead of after.
 func (r *reading) eachFile(read func(*dailyLog) error) error {
 	open := func(d time.Time) <-chan *dailyLog {
 		ch := make(chan *dailyLog, 1)
 		go func() { ch <- openLog(r.ctx, r.b, SpineKey(d)) }()
 		return ch
 	}
-	var next <-chan *dailyLog
-	if len(r.files) > 0 {
-		next = open(r.files[0])
-	}
-	for i := range r.files {
-		l := <-next
-		next = nil
-		if i+1 < len(r.files) {
-			next = open(r.files[i+1])
+	var opened []<-chan *dailyLog // files[i:i+len(opened)]
+	defer func() {
+		for _, ch := range opened {
+			(<-ch).close()
 		}
+	}()
+	for i := range r.files {
+		for j := i + len(opened); j < len(r.files) && j <= i+readAhead; j++ {
+			opened = append(opened, open(r.files[j]))
+		}
+		l := <-opened[0]
+		opened = opened[1:]
 		r.log.Info("reading", "object", l.url)
 		err := l.err
 		if err == nil {
@@ -169,9 +178,6 @@ func (r *reading) eachFile(read func(*dailyLog) error) error {
 		}
 		l.close()
 		if err != nil {
-			if next != nil {
-				(<-next).close()
-			}
 			return err
 		}
 	}
