@@ -127,7 +127,7 @@ func run(ctx context.Context, cfg Config, o options) (*Summary, error) {
 	defer tables.discard() // those not published
 	r := reading{ctx: ctx, b: spineB, files: files, cfg: &cfg, lookups: lookups, sum: newSum(), tables: tables, dir: dir, log: log}
 	if cfg.CutoffDays > 0 && !o.noStream {
-		err = r.streaming(orDefault64(o.heldMax, DefaultHeldLimit))
+		err = r.streaming(orDefault(o.heldMax, DefaultHeldLimit))
 		if isRestart(err) {
 			log.Warn("reading the files again, to classify after the read", "reason", err)
 			tables.discard()
@@ -160,7 +160,8 @@ func run(ctx context.Context, cfg Config, o options) (*Summary, error) {
 	return sum, nil
 }
 
-func orDefault64(v, def int64) int64 {
+// orDefault is v, or def if v is zero.
+func orDefault[T int | int64](v, def T) T {
 	if v == 0 {
 		return def
 	}

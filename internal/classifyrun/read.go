@@ -32,7 +32,7 @@ type reading struct {
 // stream.go). It fails with an errRestart if the files do not allow it.
 func (r *reading) streaming(heldMax int64) error {
 	cfg := r.cfg
-	st := convstore.New(convstore.Options{PartitionSize: cfg.PartitionSize, Cutoff: cfg.Options().Cutoff})
+	st := convstore.New(convstore.Options{PartitionSize: orDefault(cfg.PartitionSize, streamPartitionSize), Cutoff: cfg.Options().Cutoff})
 	defer st.Close()
 	s := startStream(r.ctx, st, cfg, r.lookups, r.sum, r.tables, heldMax)
 	var inputs []InputSummary
@@ -74,7 +74,7 @@ func (r *reading) streaming(heldMax int64) error {
 // are larger than the threshold, then classifies them.
 func (r *reading) thenClassify(total int64) error {
 	cfg := r.cfg
-	spill := cfg.SpillThreshold < 0 || total > orDefault64(cfg.SpillThreshold, DefaultSpillThreshold)
+	spill := cfg.SpillThreshold < 0 || total > orDefault(cfg.SpillThreshold, DefaultSpillThreshold)
 	dir := ""
 	if spill {
 		dir = r.dir

@@ -30,6 +30,14 @@ import (
 // of time order), what was done is dropped and the run reads the files
 // again without classifying during the read (errRestart).
 
+// streamPartitionSize is how many conversations a partition holds when
+// classifying while reading: a quarter of convstore's default, so that
+// decoding a partition (its records, grouped by conversation, and their
+// GUIDs) works within a core's L2 cache rather than L3's. Files, which a
+// spilled store keeps one a partition, do not come into it: streaming
+// holds the rows in memory.
+const streamPartitionSize = convstore.DefaultPartitionSize / 4
+
 // DefaultHeldLimit is the memory of rows (compact records) above which a
 // run stops classifying during the read and starts over without.
 const DefaultHeldLimit = 256 << 20
