@@ -81,7 +81,7 @@ func (d dirBackend) size(_ context.Context, key string) (int64, error) {
 }
 
 // write writes a temporary file beside the target, syncs it and renames it
-// into place.
+// into place (stage, then commit).
 func (d dirBackend) write(_ context.Context, key string, _ WriteOptions, write func(io.Writer) error) error {
 	tmp, err := d.stage(key, write)
 	if err != nil {
@@ -94,8 +94,8 @@ func (d dirBackend) write(_ context.Context, key string, _ WriteOptions, write f
 	return nil
 }
 
-// stage writes a hidden temporary file beside the target and syncs it,
-// returning its path.
+// stage writes a hidden temporary file beside the target, and starts
+// its writing back to the disk, returning its path; commit syncs it.
 func (d dirBackend) stage(key string, write func(io.Writer) error) (tmp string, err error) {
 	p := d.path(key)
 	dir := filepath.Dir(p)
@@ -118,18 +118,26 @@ func (d dirBackend) stage(key string, write func(io.Writer) error) (tmp string, 
 	if err := f.Chmod(0o644); err != nil {
 		return "", fmt.Errorf("temporary file: %w", bareErr(err))
 	}
-	if err := f.Sync(); err != nil {
-		return "", fmt.Errorf("temporary file: %w", bareErr(err))
-	}
+	startWriteback(f)
 	if err := f.Close(); err != nil {
 		return "", fmt.Errorf("temporary file: %w", bareErr(err))
 	}
 	return f.Name(), nil
 }
 
-// commit renames a staged temporary file into place.
+// commit syncs a staged temporary file and renames it into place.
+//
+// The sync is here, not in stage: a run stages each table as soon as it
+// is encoded, and a sync there waited for the disk, a millisecond or more
+// a table, holding the run's core idle (the Go scheduler does not hand a
+// thread's processor over that quickly). Stage starts the writing back
+// instead, so that the sync here, a few at once at the end, mostly finds
+// the data written.
 func (d dirBackend) commit(tmp, key string) error {
 	p := d.path(key)
+	if err := syncFile(tmp); err != nil {
+		return fmt.Errorf("temporary file: %w", bareErr(err))
+	}
 	if err := os.Rename(tmp, p); err != nil {
 		return fmt.Errorf("rename temporary file: %w", bareErr(err))
 	}
@@ -150,6 +158,19 @@ func bareErr(err error) error {
 }
 
 // syncDir flushes a directory's entries (a just renamed file) to disk.
+// syncFile flushes the file at p to the disk.
+func syncFile(p string) error {
+	f, err := os.OpenFile(p, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
