@@ -158,8 +158,8 @@ func bareErr(err error) error {
 }
 
 // syncDir flushes a directory's entries (a just renamed file) to disk.
-// syncFile flushes the file at p to the disk.
-func syncFile(p string) error {
+// syncFile flushes the file at p to the disk (a variable for tests).
+var syncFile = func(p string) error {
 	f, err := os.OpenFile(p, os.O_WRONLY, 0)
 	if err != nil {
 		return err

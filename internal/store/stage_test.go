@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -110,5 +111,55 @@ func TestStageLocalPublishFails(t *testing.T) {
 	s.Discard()
 	if files := listFiles(t, dir); len(files) != 0 {
 		t.Errorf("files %v after Discard, want none", files)
+	}
+}
+
+// TestStageLocalSyncsOnPublish checks that a local bucket syncs a staged
+// file when publishing it, before it appears at its key, and that a
+// failed sync publishes nothing.
+func TestStageLocalSyncsOnPublish(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	b := mustOpen(t, dir)
+	const key = "a/b.parquet"
+	var synced []string
+	fail := false
+	orig := syncFile
+	t.Cleanup(func() { syncFile = orig })
+	syncFile = func(p string) error {
+		if _, err := os.Stat(filepath.Join(dir, "a", "b.parquet")); err == nil {
+			t.Error("synced after the object appeared")
+		}
+		synced = append(synced, p)
+		if fail {
+			return errors.New("disk on fire")
+		}
+		return orig(p)
+	}
+
+	s, err := b.Stage(ctx, key, WriteOptions{}, "", writeBytes([]byte("x")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(synced) != 0 {
+		t.Errorf("synced when staged: %v", synced)
+	}
+	staged := listFiles(t, dir)
+	fail = true
+	if err := s.Publish(ctx); err == nil || !strings.Contains(err.Error(), "disk on fire") || !strings.Contains(err.Error(), b.URL(key)) {
+		t.Fatalf("Publish with a failing sync: error %v, want the sync's, naming the object", err)
+	}
+	if files := listFiles(t, dir); !slices.Equal(files, staged) {
+		t.Errorf("files %v after a failed sync, want the staged file only, %v", files, staged)
+	}
+	fail = false
+	if err := s.Publish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(synced) != 2 || filepath.Join(dir, filepath.FromSlash(staged[0])) != synced[1] {
+		t.Errorf("synced %v, want the staged file %s twice", synced, staged[0])
+	}
+	if got, err := os.ReadFile(filepath.Join(dir, "a", "b.parquet")); err != nil || string(got) != "x" {
+		t.Errorf("published %q, %v", got, err)
 	}
 }
