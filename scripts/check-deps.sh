@@ -5,7 +5,8 @@
 # layout govulncheck's -db file://... expects (index/db.json,
 # index/modules.json, ID/*.json) by vulndb's own cmd/indexdb.
 #
-# Findings the code reaches are reported in two groups (scripts/vulngate):
+# Both modules are checked: the product's and tools/pqcheck's. Findings the
+# code reaches are reported in two groups (scripts/vulngate):
 # the Go standard library's, a warning naming the Go release that fixes them,
 # and the modules of go.mod, which fail the check.
 set -euo pipefail
@@ -25,7 +26,14 @@ if [ ! -s "$db/index/db.json" ]; then
 	mv "$db.tmp" "$db"
 fi
 
+# Each module: the product's, then the DuckDB reader the tests use
+# (tools/pqcheck, a module of its own so that cgo stays out of the build).
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
-GOFLAGS= go run "golang.org/x/vuln/cmd/govulncheck@$govulncheck" -db "file://$db" -format json ./... >"$out"
-go run ./scripts/vulngate <"$out"
+status=0
+for mod in . tools/pqcheck; do
+	echo "check-deps: module $mod"
+	(cd "$mod" && GOFLAGS= go run "golang.org/x/vuln/cmd/govulncheck@$govulncheck" -db "file://$db" -format json ./...) >"$out"
+	go run ./scripts/vulngate <"$out" || status=$?
+done
+exit "$status"
