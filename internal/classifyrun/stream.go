@@ -33,9 +33,9 @@ import (
 // streamPartitionSize is how many conversations a partition holds when
 // classifying while reading: a quarter of convstore's default, so that
 // decoding a partition (its records, grouped by conversation, and their
-// GUIDs) works within a core's L2 cache rather than L3's. Files, which a
-// spilled store keeps one a partition, do not come into it: streaming
-// holds the rows in memory.
+// GUIDs) works within a core's L2 cache rather than L3's. The default is
+// larger for a spilled store, which keeps a file a partition; streaming
+// holds its rows in memory.
 const streamPartitionSize = convstore.DefaultPartitionSize / 4
 
 // DefaultHeldLimit is the memory of rows (compact records) above which a
