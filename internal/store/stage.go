@@ -29,16 +29,9 @@ type Staged struct {
 // a temporary file in tmpDir (os.TempDir if empty). If write fails, or ctx
 // is done first, nothing is kept and the error names the object.
 func (b *Bucket) Stage(ctx context.Context, key string, opts WriteOptions, tmpDir string, write func(io.Writer) error) (*Staged, error) {
-	url := b.URL(key)
-	k, err := b.objectKey(key)
+	k, err := b.writeKey(ctx, key, &opts)
 	if err != nil {
-		return nil, wrapErr("write", url, err)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, wrapErr("write", url, err)
-	}
-	if opts.ContentType == "" {
-		opts.ContentType = contentType(k)
+		return nil, wrapErr("write", b.URL(key), err)
 	}
 	s := &Staged{b: b, key: key, k: k, opts: opts}
 	if d, ok := b.be.(dirBackend); ok {
@@ -52,7 +45,7 @@ func (b *Bucket) Stage(ctx context.Context, key string, opts WriteOptions, tmpDi
 		s.tmp = sp.Path
 	}
 	if err != nil {
-		return nil, wrapErr("write", url, err)
+		return nil, wrapErr("write", b.URL(key), err)
 	}
 	return s, nil
 }

@@ -38,18 +38,29 @@ type WriteOptions struct {
 
 // WriteFileWith is WriteFile giving the object the attributes in opts.
 func (b *Bucket) WriteFileWith(ctx context.Context, key string, opts WriteOptions, write func(io.Writer) error) error {
-	url := b.URL(key)
+	k, err := b.writeKey(ctx, key, &opts)
+	if err != nil {
+		return wrapErr("write", b.URL(key), err)
+	}
+	return wrapErr("write", b.URL(key), b.be.write(ctx, k, opts, buffered(ctx, write)))
+}
+
+// writeKey checks a write to key before it starts (WriteFileWith, Stage):
+// it returns the object key, or an error if key is invalid or ctx done,
+// and gives opts the content type key's extension suggests if it has
+// none.
+func (b *Bucket) writeKey(ctx context.Context, key string, opts *WriteOptions) (string, error) {
 	k, err := b.objectKey(key)
 	if err != nil {
-		return wrapErr("write", url, err)
+		return "", err
 	}
 	if err := ctx.Err(); err != nil {
-		return wrapErr("write", url, err)
+		return "", err
 	}
 	if opts.ContentType == "" {
 		opts.ContentType = contentType(k)
 	}
-	return wrapErr("write", url, b.be.write(ctx, k, opts, buffered(ctx, write)))
+	return k, nil
 }
 
 // buffered gives write a buffered writer that fails once ctx is done, and
