@@ -159,8 +159,19 @@ func bareErr(err error) error {
 
 // syncDir flushes a directory's entries (a just renamed file) to disk.
 // syncFile flushes the file at p to the disk (a variable for tests).
-var syncFile = func(p string) error {
-	f, err := os.OpenFile(p, os.O_WRONLY, 0)
+var syncFile = func(p string) error { return syncPath(p, os.O_WRONLY) }
+
+func syncDir(dir string) error {
+	err := syncPath(dir, os.O_RDONLY)
+	if errors.Is(err, os.ErrInvalid) {
+		return nil // a file system that cannot sync directories
+	}
+	return err // names the directory
+}
+
+// syncPath opens p with flag and flushes it to the disk.
+func syncPath(p string, flag int) error {
+	f, err := os.OpenFile(p, flag, 0)
 	if err != nil {
 		return err
 	}
@@ -169,21 +180,6 @@ var syncFile = func(p string) error {
 		err = cerr
 	}
 	return err
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if errors.Is(err, os.ErrInvalid) {
-		return nil // a file system that cannot sync directories
-	}
-	return err // names the directory
 }
 
 func (d dirBackend) delete(_ context.Context, key string) error {
