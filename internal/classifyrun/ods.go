@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"time"
 
@@ -127,7 +126,7 @@ func readODS(ctx context.Context, b *store.Bucket, days []time.Time, log *slog.L
 			return nil
 		}
 		tried[m] = true
-		body, err := readAll(ctx, b, ODSKey(m))
+		body, err := b.ReadFile(ctx, ODSKey(m))
 		if errors.Is(err, store.ErrNotFound) {
 			return nil
 		}
@@ -163,17 +162,4 @@ func readODS(ctx context.Context, b *store.Bucket, days []time.Time, log *slog.L
 		out[i] = l
 	}
 	return out, nil
-}
-
-func readAll(ctx context.Context, b *store.Bucket, key string) ([]byte, error) {
-	r, err := b.NewReader(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	body, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", b.URL(key), err)
-	}
-	return body, nil
 }

@@ -295,7 +295,10 @@ func prefetch(ctx context.Context, b *store.Bucket, days []time.Time) <-chan fet
 		defer close(ch)
 		for _, d := range days {
 			key := DayKey(d)
-			body, err := readAll(ctx, b, key)
+			body, err := b.ReadFile(ctx, key)
+			if err != nil {
+				err = fmt.Errorf("transfer table: %w", err)
+			}
 			select {
 			case ch <- fetched{key, body, err}:
 			case <-ctx.Done():
@@ -307,17 +310,4 @@ func prefetch(ctx context.Context, b *store.Bucket, days []time.Time) <-chan fet
 		}
 	}()
 	return ch
-}
-
-func readAll(ctx context.Context, b *store.Bucket, key string) ([]byte, error) {
-	r, err := b.NewReader(ctx, key)
-	if err != nil {
-		return nil, fmt.Errorf("transfer table: %w", err)
-	}
-	defer r.Close()
-	body, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("transfer table: %w", err)
-	}
-	return body, nil
 }

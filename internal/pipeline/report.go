@@ -47,7 +47,7 @@ func Report(ctx context.Context, cfg Config) (string, error) {
 	var files []encodedFile
 	for _, name := range []string{NationalMetricsFile, PracticeMetricsFile, RunSummaryFile} {
 		key := layout.OutputKey(name)
-		data, err := readAll(ctx, b, key)
+		data, err := b.ReadFile(ctx, key)
 		if errors.Is(err, store.ErrNotFound) && name == RunSummaryFile {
 			continue
 		}
@@ -69,13 +69,4 @@ func Report(ctx context.Context, cfg Config) (string, error) {
 		return "", err // the store's error names the object
 	}
 	return b.URL(key), nil
-}
-
-func readAll(ctx context.Context, b *store.Bucket, key string) ([]byte, error) {
-	r, err := b.NewReader(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	return io.ReadAll(r)
 }

@@ -138,6 +138,17 @@ func (b *Bucket) NewReader(ctx context.Context, key string) (io.ReadCloser, erro
 	return &reader{r: r, url: url}, nil
 }
 
+// ReadFile reads the whole object at key. Its errors are NewReader's and
+// the reads': they name b.URL(key).
+func (b *Bucket) ReadFile(ctx context.Context, key string) ([]byte, error) {
+	r, err := b.NewReader(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
+}
+
 // reader wraps read errors with the object's URL.
 type reader struct {
 	r   io.ReadCloser

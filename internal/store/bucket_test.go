@@ -70,14 +70,9 @@ func writeBytes(data []byte) func(io.Writer) error {
 
 func readAll(t *testing.T, b *Bucket, key string) []byte {
 	t.Helper()
-	r, err := b.NewReader(context.Background(), key)
+	data, err := b.ReadFile(context.Background(), key)
 	if err != nil {
-		t.Fatalf("NewReader(%q): %v", key, err)
-	}
-	defer r.Close()
-	data, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatalf("read %q: %v", key, err)
+		t.Fatalf("ReadFile(%q): %v", key, err)
 	}
 	return data
 }
@@ -136,6 +131,10 @@ func testNotFound(t *testing.T, b *Bucket, key string) {
 	_, err = b.Size(ctx, key)
 	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), want) {
 		t.Errorf("Size(missing) error %v: want ErrNotFound naming %s", err, want)
+	}
+	_, err = b.ReadFile(ctx, key)
+	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), want) {
+		t.Errorf("ReadFile(missing) error %v: want ErrNotFound naming %s", err, want)
 	}
 }
 
