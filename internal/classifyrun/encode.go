@@ -4,8 +4,6 @@ import (
 	"context"
 	"io"
 	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"github.com/nhsdigital/gp2gp/internal/output"
 	"github.com/nhsdigital/gp2gp/internal/store"
@@ -48,36 +46,11 @@ func (t *tables) discard() {
 
 // encodeDays encodes the tables of days from on, several at once.
 func (t *tables) encodeDays(sink daySink, from int) error {
-	ctx := t.ctx
-	n := len(t.staged)
-	errs := make([]error, n)
-	var next atomic.Int64
-	next.Store(int64(from))
-	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), n-from)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n || ctx.Err() != nil {
-					return
-				}
-				ts, err := sink.take(i)
-				if err == nil {
-					err = t.encode(i, ts)
-				}
-				if err != nil {
-					errs[i] = err
-					next.Store(int64(n)) // stop the others
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err // the first day's that failed
+	return eachDay(t.ctx, from, len(t.staged), runtime.GOMAXPROCS(0), func(_ context.Context, i int) error {
+		ts, err := sink.take(i)
+		if err == nil {
+			err = t.encode(i, ts)
 		}
-	}
-	return ctx.Err()
+		return err
+	})
 }

@@ -2,11 +2,8 @@ package classifyrun
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/nhsdigital/gp2gp/internal/ods"
@@ -20,35 +17,12 @@ const publishers = 8
 // one fails, those published are removed and the first day's error is
 // returned. It records each day's object and metadata in sum.
 func publish(ctx context.Context, t *tables, sum *Summary, log *slog.Logger) error {
-	n := len(t.staged)
-	errs := make([]error, n)
-	published := make([]bool, n)
-	wctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(publishers, n) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n || wctx.Err() != nil {
-					return
-				}
-				if errs[i] = t.staged[i].Publish(wctx); errs[i] != nil {
-					cancel() // stop the others
-					return
-				}
-				published[i] = true
-			}
-		})
-	}
-	wg.Wait()
-	err := ctx.Err()
-	for _, e := range errs { // the first day's that failed, other than those stopped
-		if e != nil && (err == nil || errors.Is(err, context.Canceled) && !errors.Is(e, context.Canceled)) {
-			err = e
-		}
-	}
+	published := make([]bool, len(t.staged))
+	err := eachDay(ctx, 0, len(t.staged), publishers, func(ctx context.Context, i int) error {
+		err := t.staged[i].Publish(ctx)
+		published[i] = err == nil
+		return err
+	})
 	cfg := t.cfg
 	if err != nil {
 		for i, p := range published {
