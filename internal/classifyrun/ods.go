@@ -31,8 +31,8 @@ type v5Metadata struct {
 
 // lookup enriches practices by ASID from one month's metadata.
 type lookup struct {
-	month  Month // the JSON's year and month
-	byASID map[string]output.V11Practice
+	month  Month                          // the JSON's year and month
+	byASID map[string]*output.V11Practice // shared by the transfers
 }
 
 // parseLookup reads v5 metadata. Where an ASID maps to two practices, or a
@@ -54,7 +54,7 @@ func parseLookup(b []byte) (*lookup, error) {
 	}
 	// Each ASID's enrichment whole, its Sub-ICB location resolved: one
 	// lookup a practice, twice a transfer.
-	l := &lookup{month: Month{m.Year, m.Month}, byASID: map[string]output.V11Practice{}}
+	l := &lookup{month: Month{m.Year, m.Month}, byASID: map[string]*output.V11Practice{}}
 	for _, p := range m.Practices {
 		e := output.V11Practice{Known: true, ODSCode: p.ODSCode, Name: p.Name}
 		if s, ok := sicbls[p.ODSCode]; ok {
@@ -62,17 +62,18 @@ func parseLookup(b []byte) (*lookup, error) {
 		}
 		for _, a := range p.ASIDs {
 			e.ASID = a
-			l.byASID[a] = e
+			l.byASID[a] = new(e)
 		}
 	}
 	return l, nil
 }
 
 // practice enriches an ASID; known is false when the metadata lacks it.
-func (l *lookup) practice(asid string) (output.V11Practice, bool) {
+// The practice is shared: it must not be changed.
+func (l *lookup) practice(asid string) (*output.V11Practice, bool) {
 	p, ok := l.byASID[asid]
 	if !ok {
-		return output.V11Practice{ASID: asid}, false
+		return &output.V11Practice{ASID: asid}, false
 	}
 	return p, true
 }
@@ -112,7 +113,10 @@ func (e *Enrichment) Practice(t time.Time, asid string) (odsCode, name string, o
 	}
 	i := min(max(int(t.Sub(e.window.Start())/Day), 0), len(e.lookups)-1)
 	p, ok := e.lookups[i].byASID[asid]
-	return p.ODSCode, p.Name, ok
+	if !ok {
+		return "", "", false
+	}
+	return p.ODSCode, p.Name, true
 }
 
 // readODS reads the metadata of the window days' months, or of the month

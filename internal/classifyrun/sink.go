@@ -293,9 +293,9 @@ func decodeTransfer(b []byte) (output.V11Transfer, error) {
 	t.RequestingSupplier = spine.NullString{String: d.string(), Valid: has(fReqSupplier)}
 	t.SendingSupplier = spine.NullString{String: d.string(), Valid: has(fSndSupplier)}
 	t.Status, t.FailureReason = spine.Status(d.string()), d.string()
-	v.Requesting = output.V11Practice{ASID: d.string(), ODSCode: d.string(), Name: d.string(), SICBLCode: d.string(), SICBLName: d.string(),
+	v.Requesting = &output.V11Practice{ASID: d.string(), ODSCode: d.string(), Name: d.string(), SICBLCode: d.string(), SICBLName: d.string(),
 		Known: has(fReqKnown), InSICBL: has(fReqInSICBL)}
-	v.Sending = output.V11Practice{ASID: d.string(), ODSCode: d.string(), Name: d.string(), SICBLCode: d.string(), SICBLName: d.string(),
+	v.Sending = &output.V11Practice{ASID: d.string(), ODSCode: d.string(), Name: d.string(), SICBLCode: d.string(), SICBLName: d.string(),
 		Known: has(fSndKnown), InSICBL: has(fSndInSICBL)}
 	t.SenderErrorCodes, t.FinalErrorCodes = d.codes(), d.codes()
 	if n := d.uvarint(); n > 0 && n <= uint64(len(d.b)) {

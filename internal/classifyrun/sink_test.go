@@ -18,11 +18,11 @@ func TestFileSink(t *testing.T) {
 			RequestingSupplier: spine.Str("A"), SendingSupplier: spine.Str(""), SenderErrorCodes: []spine.ErrorCode{{}, spine.Code(-3)},
 			FinalErrorCodes: []spine.ErrorCode{spine.Code(30)}, IntermediateErrorCodes: []int64{1, 99},
 			Status: spine.TechnicalFailure, FailureReason: spine.ReasonFinalError, DateRequested: -5, DateCompleted: 1 << 60, HasDateCompleted: true},
-		Requesting:        output.V11Practice{ASID: "111", Known: true, InSICBL: true, ODSCode: "A1", Name: "Ñame", SICBLCode: "S", SICBLName: "Sub"},
-		Sending:           output.V11Practice{ASID: "222", Known: true, ODSCode: "B", Name: ""},
+		Requesting:        &output.V11Practice{ASID: "111", Known: true, InSICBL: true, ODSCode: "A1", Name: "Ñame", SICBLCode: "S", SICBLName: "Sub"},
+		Sending:           &output.V11Practice{ASID: "222", Known: true, ODSCode: "B", Name: ""},
 		LastSenderMessage: 42, HasLastSender: true,
 	}
-	empty := output.V11Transfer{Transfer: &spine.Transfer{ConversationID: "c2", Status: spine.IntegratedOnTime}}
+	empty := output.V11Transfer{Transfer: &spine.Transfer{ConversationID: "c2", Status: spine.IntegratedOnTime}, Requesting: &output.V11Practice{}, Sending: &output.V11Practice{}}
 	s, err := newFileSink(t.TempDir(), 3)
 	if err != nil {
 		t.Fatal(err)

@@ -20,11 +20,12 @@ type V11Practice struct {
 }
 
 // V11Transfer is one row of the v11 daily table (SPEC-SUCCESSOR §2): a
-// transfer as the classifier decided it, its two practices enriched, and
-// the time of the sending practice's last message.
+// transfer as the classifier decided it, its two practices enriched (never
+// nil: the metadata's shared entries, or the ASID alone), and the time of
+// the sending practice's last message.
 type V11Transfer struct {
 	*spine.Transfer
-	Requesting, Sending V11Practice
+	Requesting, Sending *V11Practice
 	LastSenderMessage   spine.Time
 	HasLastSender       bool
 }
@@ -278,9 +279,9 @@ var v11Appenders = [v11NumColumns]appendColumn[V11Transfer]{
 // v11PracticeOf is the transfer's sending practice, or its requesting one.
 func v11PracticeOf(t *V11Transfer, sending bool) *V11Practice {
 	if sending {
-		return &t.Sending
+		return t.Sending
 	}
-	return &t.Requesting
+	return t.Requesting
 }
 
 // v11PracticeASID appends a practice's ASID, never null.

@@ -46,8 +46,8 @@ func v11Transfers() []V11Transfer {
 			tr.IntermediateErrorCodes = []int64{99}
 		}
 		v := V11Transfer{Transfer: tr,
-			Requesting: V11Practice{ASID: "111", Known: true, InSICBL: i%3 != 0, ODSCode: "A1", Name: "Práctice", SICBLCode: "S1", SICBLName: "Sub"},
-			Sending:    V11Practice{ASID: "222"},
+			Requesting: &V11Practice{ASID: "111", Known: true, InSICBL: i%3 != 0, ODSCode: "A1", Name: "Práctice", SICBLCode: "S1", SICBLName: "Sub"},
+			Sending:    &V11Practice{ASID: "222"},
 		}
 		if i%2 == 1 {
 			v.LastSenderMessage, v.HasLastSender = t0+spine.Time(i)*3600*spine.Second+123, true
@@ -192,9 +192,9 @@ func v11Combinations() []V11Transfer {
 	errorCodes := func(shape, i int) []spine.ErrorCode {
 		return [][]spine.ErrorCode{nil, {}, {{}}, {spine.Code(int64(i)), {}, spine.Code(-int64(i))}, {spine.Code(int64(i % 100))}}[shape]
 	}
-	practice := func(state, i int, side string) V11Practice {
+	practice := func(state, i int, side string) *V11Practice {
 		id := fmt.Sprintf("%s%d", side, i)
-		p := V11Practice{ASID: "asid-" + id, ODSCode: "ods-" + id, Name: "name-" + id, SICBLCode: "sicbl-" + id, SICBLName: "sicbl name " + id}
+		p := &V11Practice{ASID: "asid-" + id, ODSCode: "ods-" + id, Name: "name-" + id, SICBLCode: "sicbl-" + id, SICBLName: "sicbl name " + id}
 		switch state {
 		case 1:
 			p.Known = true
@@ -289,7 +289,7 @@ func wantV11Columns(ts []V11Transfer) map[string][]any {
 		}
 		add(col, l)
 	}
-	practice := func(side string, p V11Practice) {
+	practice := func(side string, p *V11Practice) {
 		add(side+"_practice_asid", p.ASID)
 		str(side+"_practice_ods_code", p.ODSCode, p.Known)
 		str(side+"_practice_name", p.Name, p.Known)
@@ -515,8 +515,8 @@ func names(s [][2]string) []string {
 // are known and in a Sub-ICB location, and a last sender message for most.
 func v11Day(n int) []V11Transfer {
 	ts := sampleTransfers(n)
-	practice := func(i int) V11Practice {
-		p := V11Practice{ASID: fmt.Sprintf("2000%08d", i)}
+	practice := func(i int) *V11Practice {
+		p := &V11Practice{ASID: fmt.Sprintf("2000%08d", i)}
 		if i%37 != 0 {
 			p.Known, p.ODSCode, p.Name = true, fmt.Sprintf("%c%05d", 'A'+i%26, i), fmt.Sprintf("THE %d MEDICAL CENTRE, HIGH STREET", i)
 			if i%101 != 0 {
@@ -525,7 +525,7 @@ func v11Day(n int) []V11Transfer {
 		}
 		return p
 	}
-	pool := make([]V11Practice, 7000)
+	pool := make([]*V11Practice, 7000)
 	for i := range pool {
 		pool[i] = practice(i)
 	}
