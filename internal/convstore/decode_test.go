@@ -130,11 +130,14 @@ func TestInterner(t *testing.T) {
 	var r recent
 	for pass := range 2 {
 		for i, v := range vals {
-			var b []byte
+			b := []byte(v)
+			if (i/2+pass)%2 == 1 { // a field of a line: other bytes follow it
+				b = append(b, "\xff\x00,after"...)[:len(v)]
+			}
 			if (i+pass)%2 == 0 {
-				b = in.appendString(nil, []byte(v))
+				b = in.appendString(nil, b)
 			} else {
-				b = in.appendRecent(nil, []byte(v), &r)
+				b = in.appendRecent(nil, b, &r)
 			}
 			id, n := binary.Uvarint(b)
 			if n != len(b) || id == 0 {
@@ -150,6 +153,27 @@ func TestInterner(t *testing.T) {
 				t.Fatalf("%q and %q share id %d", v, other, id)
 			}
 			ids[v], seen[id] = id, v
+		}
+	}
+}
+
+// TestInternerRecent interns a column of few values, as supplier systems
+// are, through a recent: each value, wherever it lies in its line, gets
+// the id the interner gives it.
+func TestInternerRecent(t *testing.T) {
+	in := newInterner()
+	systems := []string{"EMIS", "SystmOne", "Vision", "Microtest", "", "TPP", "E", "EMIS Web", "A supplier over sixteen bytes", "EMIS\x00"}
+	var r recent
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 5000 {
+		v := systems[rng.IntN(min(len(systems), 3+i/500))]
+		b := []byte(v)
+		if i%2 == 0 {
+			b = append(b, "SystmOne,"...)[:len(v)]
+		}
+		got := in.appendRecent(nil, b, &r)
+		if want := in.appendString(nil, []byte(v)); string(got) != string(want) {
+			t.Fatalf("row %d, %q: appended %x, want %x", i, v, got, want)
 		}
 	}
 }

@@ -29,12 +29,16 @@ type shortSlot struct {
 
 // shortKey packs a value of 1 to 16 bytes into two words that, with its
 // length, determine it: its first and last eight bytes (overlapping), or
-// for under eight bytes its bytes.
+// for under eight bytes its bytes. A shorter value inside a larger buffer
+// (a field of a line) is loaded as one word and the bytes past it masked.
 func shortKey(v []byte) (a, b uint64, ok bool) {
 	switch n := len(v); {
 	case n >= 8 && n <= 16:
 		return binary.LittleEndian.Uint64(v), binary.LittleEndian.Uint64(v[n-8:]), true
 	case n > 0 && n < 8:
+		if cap(v) >= 8 {
+			return binary.LittleEndian.Uint64(v[:8]) & (1<<(8*n) - 1), 0, true
+		}
 		for i := n - 1; i >= 0; i-- {
 			a = a<<8 | uint64(v[i])
 		}
@@ -62,12 +66,17 @@ func newInterner() *interner {
 	return in
 }
 
-// recent remembers a column's last values, to spare table lookups on
-// columns with few distinct values (interaction ids, supplier systems).
+// recent remembers a column's last values of 1 to 16 bytes by their
+// shortKey, to spare table lookups on columns with few distinct values
+// (supplier systems).
 type recent struct {
-	vals [4]string
-	ids  [4]uint32
+	keys [4]recentKey
 	next int
+}
+
+type recentKey struct {
+	a, b  uint64
+	n, id uint32 // n 0: unused (no key is empty)
 }
 
 // appendInteraction appends the id of an interaction id.
@@ -84,17 +93,22 @@ func (in *interner) appendInteraction(dst, b []byte) []byte {
 
 // appendRecent appends the id of b, looking in r first.
 func (in *interner) appendRecent(dst, b []byte, r *recent) []byte {
-	for i := range r.vals {
-		if r.ids[i] != 0 && string(b) == r.vals[i] {
-			return binary.AppendUvarint(dst, uint64(r.ids[i]))
+	x, y, ok := shortKey(b)
+	if !ok {
+		return in.appendString(dst, b)
+	}
+	n := uint32(len(b))
+	for i := range r.keys {
+		if k := &r.keys[i]; k.a == x && k.b == y && k.n == n {
+			return binary.AppendUvarint(dst, uint64(k.id))
 		}
 	}
-	id := in.id(b)
+	id := in.shortID(x, y, b)
 	if id == 0 {
 		return in.appendInline(dst, b)
 	}
-	r.vals[r.next], r.ids[r.next] = in.values[id-1], id
-	r.next = (r.next + 1) % len(r.vals)
+	r.keys[r.next] = recentKey{x, y, n, id}
+	r.next = (r.next + 1) % len(r.keys)
 	return binary.AppendUvarint(dst, uint64(id))
 }
 
