@@ -118,6 +118,9 @@ func (cl *classifier) partition(r *convstore.Reader, n int, opt spine.Options, l
 		p.transfers, p.days = make([]output.V11Transfer, 0, n), make([]int, 0, n) // nearly all are transfers
 	}
 	cl.spare = nil
+	// The transfers, in one allocation: the sink keeps them until their
+	// days are encoded.
+	slab := make([]spine.Transfer, 0, n)
 	for i := range n {
 		p.convDays[i] = -1
 		conv := r.Conversation(i, cl.msgs)
@@ -147,7 +150,8 @@ func (cl *classifier) partition(r *convstore.Reader, n int, opt spine.Options, l
 		for _, d := range c.Disposition {
 			dt.messages[d]++
 		}
-		t := output.V11Transfer{Transfer: new(c.Transfer)}
+		slab = append(slab, c.Transfer) // at most one a conversation: no reallocation
+		t := output.V11Transfer{Transfer: &slab[len(slab)-1]}
 		var known bool
 		l := lookups[day]
 		if t.Requesting, known = l.practice(c.Transfer.RequestingASID); !known {
