@@ -106,6 +106,9 @@ func run(ctx context.Context, cfg Config, o options) (*Summary, error) {
 			return nil, fmt.Errorf("output bucket: %w", err)
 		}
 	}
+	// The first files decompress while the metadata is read.
+	ahead := openFiles(ctx, spineB, files)
+	defer ahead.close() // if not read
 	lookups, err := readODS(ctx, odsB, w.Days, log)
 	if err != nil {
 		return nil, err
@@ -125,7 +128,7 @@ func run(ctx context.Context, cfg Config, o options) (*Summary, error) {
 	defer os.RemoveAll(dir)
 	tables := newTables(ctx, outB, &cfg, lookups, dir)
 	defer tables.discard() // those not published
-	r := reading{ctx: ctx, b: spineB, files: files, cfg: &cfg, lookups: lookups, sum: newSum(), tables: tables, dir: dir, log: log}
+	r := reading{ctx: ctx, b: spineB, files: files, cfg: &cfg, lookups: lookups, sum: newSum(), tables: tables, dir: dir, log: log, ahead: ahead}
 	if cfg.CutoffDays > 0 && !o.noStream {
 		err = r.streaming(orDefault(o.heldMax, DefaultHeldLimit))
 		if isRestart(err) {

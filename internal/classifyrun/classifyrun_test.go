@@ -175,17 +175,20 @@ func TestRunErrors(t *testing.T) {
 	})
 	t.Run("no ODS metadata for the month or the one before", func(t *testing.T) {
 		empty := t.TempDir()
+		before, fds := runtime.NumGoroutine(), openFDs(t)
 		out, err := run(ExplicitWindow(day("2020-01-30"), day("2020-01-31"), 0), 0, empty)
 		if err == nil || !strings.Contains(err.Error(), "v5/2020/1/organisationMetadata.json") || !strings.Contains(err.Error(), "v5/2019/12/organisationMetadata.json") {
 			t.Errorf("error %v, want one naming both months' keys", err)
 		}
 		noOutputs(t, out)
+		// The files opened while the metadata was read are closed.
+		noneLeftOpen(t, before, fds)
 	})
 	t.Run("a bad file, with files opened after it", func(t *testing.T) {
 		spineDir, odsDir := smallCase(t)
 		bad := SpineKey(day("2020-01-31"))
 		writeFile(t, spineDir, bad, []byte("not gzip"))
-		before, fds := runtime.NumGoroutine(), openFiles(t)
+		before, fds := runtime.NumGoroutine(), openFDs(t)
 		out := t.TempDir()
 		_, err := Run(context.Background(), Config{SpineBucket: spineDir, ODSBucket: odsDir, OutputBucket: out, BuildTag: "b",
 			Window: ExplicitWindow(day("2020-01-30"), day("2020-02-01"), 2), CutoffDays: 2})
@@ -194,15 +197,7 @@ func TestRunErrors(t *testing.T) {
 		}
 		noOutputs(t, out)
 		// The files opened ahead are closed, and their decompressors stop.
-		if n := openFiles(t); n > fds {
-			t.Errorf("%d files open, %d before", n, fds)
-		}
-		for i := 0; runtime.NumGoroutine() > before; i++ {
-			if i == 100 {
-				t.Fatalf("%d goroutines left running, %d before", runtime.NumGoroutine(), before)
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		noneLeftOpen(t, before, fds)
 	})
 	// onlyFile checks that out holds the one file, nothing published or
 	// staged.
@@ -249,9 +244,26 @@ func TestRunErrors(t *testing.T) {
 	}
 }
 
-// openFiles is how many files the process has open, where the system
+// noneLeftOpen checks that a run left no more files open than fds, nor
+// goroutines running than before.
+func noneLeftOpen(t *testing.T, before, fds int) {
+	t.Helper()
+	// The goroutines first: one still opening a file would open it after
+	// the files were counted.
+	for i := 0; runtime.NumGoroutine() > before; i++ {
+		if i == 100 {
+			t.Fatalf("%d goroutines left running, %d before", runtime.NumGoroutine(), before)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := openFDs(t); n > fds {
+		t.Errorf("%d files open, %d before", n, fds)
+	}
+}
+
+// openFDs is how many files the process has open, where the system
 // says (/proc/self/fd), or -1.
-func openFiles(t *testing.T) int {
+func openFDs(t *testing.T) int {
 	t.Helper()
 	fds, err := os.ReadDir("/proc/self/fd")
 	if err != nil {

@@ -25,6 +25,7 @@ type reading struct {
 	tables  *tables
 	dir     string // a temporary directory
 	log     *slog.Logger
+	ahead   *fileQueue // the files, if opened before the read began
 }
 
 // streaming reads the files and classifies each partition as soon as it is
@@ -143,34 +144,67 @@ func (l *dailyLog) close() {
 	}
 }
 
-// readAhead is how many files eachFile opens ahead of the one being read.
+// readAhead is how many files are opened ahead of the one being read.
 // A daily file decompresses whole into its read-ahead (spinelog), so one
 // file ahead leaves the decompressor nothing to do once both are done:
 // while the parser is held up (a rehash of the conversation index, a
 // burst of classifying), a core would then sit idle.
 const readAhead = 3
 
-// eachFile calls read with each file in turn, opening the next readAhead
-// files while one is read: their decompression then proceeds while this
-// one's rows are parsed, instead of after.
-func (r *reading) eachFile(read func(*dailyLog) error) error {
-	open := func(d time.Time) <-chan *dailyLog {
+// fileQueue opens files in order, up to readAhead ahead of the one taken
+// last: their decompression proceeds while that one's rows are parsed.
+type fileQueue struct {
+	ctx    context.Context
+	b      *store.Bucket
+	files  []time.Time
+	next   int                // files[next] is the next to open
+	opened []<-chan *dailyLog // opened, not yet taken
+}
+
+// openFiles starts opening the first files.
+func openFiles(ctx context.Context, b *store.Bucket, files []time.Time) *fileQueue {
+	q := &fileQueue{ctx: ctx, b: b, files: files}
+	q.fill()
+	return q
+}
+
+// fill opens files until readAhead+1 are opened and not taken.
+func (q *fileQueue) fill() {
+	for ; q.next < len(q.files) && len(q.opened) <= readAhead; q.next++ {
 		ch := make(chan *dailyLog, 1)
-		go func() { ch <- openLog(r.ctx, r.b, SpineKey(d)) }()
-		return ch
+		go func(d time.Time) { ch <- openLog(q.ctx, q.b, SpineKey(d)) }(q.files[q.next])
+		q.opened = append(q.opened, ch)
 	}
-	var opened []<-chan *dailyLog // files[i:i+len(opened)]
-	defer func() {
-		for _, ch := range opened {
-			(<-ch).close()
-		}
-	}()
-	for i := range r.files {
-		for j := i + len(opened); j < len(r.files) && j <= i+readAhead; j++ {
-			opened = append(opened, open(r.files[j]))
-		}
-		l := <-opened[0]
-		opened = opened[1:]
+}
+
+// take returns the next file, opened or with its error; the caller closes
+// it. It must be called once a file.
+func (q *fileQueue) take() *dailyLog {
+	l := <-q.opened[0]
+	q.opened = q.opened[1:]
+	q.fill()
+	return l
+}
+
+// close closes the files opened and not taken.
+func (q *fileQueue) close() {
+	for _, ch := range q.opened {
+		(<-ch).close()
+	}
+	q.opened = nil
+}
+
+// eachFile calls read with each file in turn, from r.ahead if the run
+// started opening them already.
+func (r *reading) eachFile(read func(*dailyLog) error) error {
+	q := r.ahead
+	r.ahead = nil // a second read (errRestart) opens them again
+	if q == nil {
+		q = openFiles(r.ctx, r.b, r.files)
+	}
+	defer q.close()
+	for range r.files {
+		l := q.take()
 		r.log.Info("reading", "object", l.url)
 		err := l.err
 		if err == nil {
