@@ -128,17 +128,17 @@ func run(ctx context.Context, cfg Config, o options) (*Summary, error) {
 	defer os.RemoveAll(dir)
 	tables := newTables(ctx, outB, &cfg, lookups, dir)
 	defer tables.discard() // those not published
-	r := reading{ctx: ctx, b: spineB, files: files, cfg: &cfg, lookups: lookups, sum: newSum(), tables: tables, dir: dir, log: log, ahead: ahead}
+	r := reading{ctx: ctx, b: spineB, files: files, cfg: &cfg, lookups: lookups, sum: newSum(), tables: tables, dir: dir, log: log, ahead: ahead, gzBytes: total}
 	if cfg.CutoffDays > 0 && !o.noStream {
 		err = r.streaming(orDefault(o.heldMax, DefaultHeldLimit))
 		if isRestart(err) {
 			log.Warn("reading the files again, to classify after the read", "reason", err)
 			tables.discard()
 			r.sum = newSum()
-			err = r.thenClassify(total)
+			err = r.thenClassify()
 		}
 	} else {
-		err = r.thenClassify(total)
+		err = r.thenClassify()
 	}
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nhsdigital/gp2gp/internal/convstore"
+	"github.com/nhsdigital/gp2gp/internal/spine"
 	"github.com/nhsdigital/gp2gp/internal/spinelog"
 	"github.com/nhsdigital/gp2gp/internal/store"
 )
@@ -26,6 +27,19 @@ type reading struct {
 	dir     string // a temporary directory
 	log     *slog.Logger
 	ahead   *fileQueue // the files, if opened before the read began
+	gzBytes int64      // the files' compressed size
+}
+
+// gzBytesPerConversation is about how much compressed log a conversation
+// takes: 510 bytes in generated logs (a year: 1.04 GB, 2.04 M
+// conversations). A run sizes its store's index by it (see
+// convstore.Options.Conversations); it is an estimate only, for speed.
+const gzBytesPerConversation = 512
+
+// storeOptions are the options of a run's store.
+func (r *reading) storeOptions(dir string, partitionSize int, cutoff spine.Time) convstore.Options {
+	return convstore.Options{Dir: dir, PartitionSize: partitionSize, Cutoff: cutoff,
+		Conversations: int(r.gzBytes / gzBytesPerConversation)}
 }
 
 // streaming reads the files and classifies each partition as soon as it is
@@ -33,7 +47,7 @@ type reading struct {
 // stream.go). It fails with an errRestart if the files do not allow it.
 func (r *reading) streaming(heldMax int64) error {
 	cfg := r.cfg
-	st := convstore.New(convstore.Options{PartitionSize: orDefault(cfg.PartitionSize, streamPartitionSize), Cutoff: cfg.Options().Cutoff})
+	st := convstore.New(r.storeOptions("", orDefault(cfg.PartitionSize, streamPartitionSize), cfg.Options().Cutoff))
 	defer st.Close()
 	s := startStream(r.ctx, st, cfg, r.lookups, r.sum, r.tables, heldMax)
 	var inputs []InputSummary
@@ -73,15 +87,15 @@ func (r *reading) streaming(heldMax int64) error {
 
 // thenClassify reads every file, spilling the rows to disk if the files
 // are larger than the threshold, then classifies them.
-func (r *reading) thenClassify(total int64) error {
+func (r *reading) thenClassify() error {
 	cfg := r.cfg
-	spill := cfg.SpillThreshold < 0 || total > orDefault(cfg.SpillThreshold, DefaultSpillThreshold)
+	spill := cfg.SpillThreshold < 0 || r.gzBytes > orDefault(cfg.SpillThreshold, DefaultSpillThreshold)
 	dir := ""
 	if spill {
 		dir = r.dir
 	}
 	r.sum.Spilled = spill
-	st := convstore.New(convstore.Options{Dir: dir, PartitionSize: cfg.PartitionSize})
+	st := convstore.New(r.storeOptions(dir, cfg.PartitionSize, 0))
 	defer st.Close()
 	err := r.eachFile(func(l *dailyLog) error {
 		in, err := readFile(r.ctx, l, st, nil)

@@ -27,9 +27,11 @@ type convIndex struct {
 // thousands of rows.
 const youngSlots = 1 << 14
 
-func newConvIndex() *convIndex {
+// newConvIndex returns an index with room for n conversations before it
+// grows.
+func newConvIndex(n int) *convIndex {
 	return &convIndex{
-		all:   uuidTable{slots: make([]convSlot, 1<<16)},
+		all:   uuidTable{slots: make([]convSlot, tableSize(n))},
 		young: youngTable{slots: make([]youngSlot, youngSlots)},
 		other: make(map[string]uint32),
 	}
@@ -149,6 +151,16 @@ func (t *uuidTable) find(u *[16]byte, h uint64) (*convSlot, bool) {
 			return s, true
 		}
 	}
+}
+
+// tableSize is the number of slots a uuidTable of n UUIDs starts with: a
+// power of two, at least 1<<16, that n fill at most 3/4 of.
+func tableSize(n int) int {
+	size := 1 << 16
+	for n*4 > size*3 {
+		size *= 2
+	}
+	return size
 }
 
 // added counts a slot filled after find, growing the table to keep it at

@@ -32,7 +32,16 @@ func TestConvIndex(t *testing.T) {
 			ids = append(ids, fmt.Sprintf("%08X-%04X-%04X-%04X-%012X", rng.Uint32(), rng.Uint32()&0xffff, i&0xffff, 7, rng.Uint64()&0xffffffffffff))
 		}
 	}
-	c := newConvIndex()
+	// Sized for none (the table grows) and for all (it does not).
+	for _, expect := range []int{0, len(ids)} {
+		testConvIndex(t, rand.New(rand.NewPCG(3, 4)), ids, expect)
+	}
+}
+
+func testConvIndex(t *testing.T, rng *rand.Rand, ids []string, expect int) {
+	t.Helper()
+	c := newConvIndex(expect)
+	size := len(c.all.slots)
 	want := map[string]uint32{}
 	for i := range 40 * youngSlots {
 		var id string
@@ -51,11 +60,27 @@ func TestConvIndex(t *testing.T) {
 			want[id] = w
 		}
 		if n != w || isNew == seen {
-			t.Fatalf("lookup %d of %q = %d, new %v; want %d, new %v", i, id, n, isNew, w, !seen)
+			t.Fatalf("sized for %d: lookup %d of %q = %d, new %v; want %d, new %v", expect, i, id, n, isNew, w, !seen)
 		}
 	}
 	if int(c.n) != len(want) {
-		t.Errorf("%d conversations numbered, want %d", c.n, len(want))
+		t.Errorf("sized for %d: %d conversations numbered, want %d", expect, c.n, len(want))
+	}
+	if grew := len(c.all.slots) > size; grew != (expect == 0) {
+		t.Errorf("sized for %d: %d slots, then %d", expect, size, len(c.all.slots))
+	}
+}
+
+// TestTableSize: the smallest power of two, from 1<<16, that n UUIDs fill
+// at most three quarters of.
+func TestTableSize(t *testing.T) {
+	for _, tc := range []struct{ n, want int }{
+		{-1, 1 << 16}, {0, 1 << 16}, {1, 1 << 16}, {3 << 14, 1 << 16}, {3<<14 + 1, 1 << 17},
+		{3 << 15, 1 << 17}, {2_040_000, 1 << 22}, {3 << 20, 1 << 22}, {3<<20 + 1, 1 << 23},
+	} {
+		if got := tableSize(tc.n); got != tc.want {
+			t.Errorf("tableSize(%d) = %d, want %d", tc.n, got, tc.want)
+		}
 	}
 }
 

@@ -32,6 +32,12 @@ type Options struct {
 	// store then reports the partitions that have become final (see
 	// Store.Final). Zero spares the bookkeeping.
 	Cutoff spine.Time
+	// Conversations, if positive, is how many conversations the rows are
+	// expected to hold: the index of conversations is sized for them from
+	// the start. It grows past them as it would otherwise; sizing it up
+	// front spares its growing (each time a pause of Add's, and a larger
+	// table of fresh memory) on the way.
+	Conversations int
 }
 
 // Store holds the rows of a run between reading and classification, as
@@ -82,7 +88,7 @@ func New(opt Options) *Store {
 	if size <= 0 {
 		size = DefaultPartitionSize
 	}
-	s := &Store{size: uint32(size), dir: opt.Dir, convs: newConvIndex(), strs: newInterner()}
+	s := &Store{size: uint32(size), dir: opt.Dir, convs: newConvIndex(opt.Conversations), strs: newInterner()}
 	if s.dir != "" {
 		s.spill = startSpillWriter(s.dir)
 	}
