@@ -31,7 +31,7 @@ const youngSlots = 1 << 14
 // grows.
 func newConvIndex(n int) *convIndex {
 	return &convIndex{
-		all:   uuidTable{slots: make([]convSlot, tableSize(n))},
+		all:   uuidTable{slots: newSlots(tableSize(n))},
 		young: youngTable{slots: make([]youngSlot, youngSlots)},
 		other: make(map[string]uint32),
 	}
@@ -163,6 +163,14 @@ func tableSize(n int) int {
 	return size
 }
 
+// newSlots returns n free slots, in huge pages where the system allows:
+// tens of megabytes probed at random.
+func newSlots(n int) []convSlot {
+	s := make([]convSlot, n)
+	adviseHuge(s)
+	return s
+}
+
 // added counts a slot filled after find, growing the table to keep it at
 // most 3/4 full.
 func (t *uuidTable) added() {
@@ -171,7 +179,7 @@ func (t *uuidTable) added() {
 		return
 	}
 	old := t.slots
-	t.slots = make([]convSlot, 2*len(old))
+	t.slots = newSlots(2 * len(old))
 	mask := uint64(len(t.slots) - 1)
 	for _, s := range old {
 		if s.seq == 0 {
