@@ -30,16 +30,10 @@ type reading struct {
 	gzBytes int64      // the files' compressed size
 }
 
-// gzBytesPerConversation is about how much compressed log a conversation
-// takes: 510 bytes in generated logs (a year: 1.04 GB, 2.04 M
-// conversations). A run sizes its store's index by it (see
-// convstore.Options.Conversations); it is an estimate only, for speed.
-const gzBytesPerConversation = 512
-
 // storeOptions are the options of a run's store.
 func (r *reading) storeOptions(dir string, partitionSize int, cutoff spine.Time) convstore.Options {
 	return convstore.Options{Dir: dir, PartitionSize: partitionSize, Cutoff: cutoff,
-		Conversations: int(r.gzBytes / gzBytesPerConversation)}
+		Conversations: convstore.ConversationsIn(r.gzBytes)}
 }
 
 // streaming reads the files and classifies each partition as soon as it is

@@ -80,6 +80,15 @@ const (
 	maxTime = spine.Time(math.MaxInt64)
 )
 
+// gzBytesPerConversation is about how much gzip-compressed log a
+// conversation takes: 510 bytes in generated logs (a year of them: 1.04
+// GB, 2.04 M conversations).
+const gzBytesPerConversation = 512
+
+// ConversationsIn estimates how many conversations gzBytes of compressed
+// Spine log hold, for Options.Conversations: an estimate for speed only.
+func ConversationsIn(gzBytes int64) int { return int(gzBytes / gzBytesPerConversation) }
+
 var errFinished = errors.New("convstore: row added after Finish")
 
 // New returns an empty Store. Close it when done.

@@ -106,7 +106,7 @@ func run(ctx context.Context, cfg Config, o options) (*Result, error) {
 
 	// Read the logs into the store, in memory or, for a large month, on
 	// disk; classify early the partitions that become final meanwhile.
-	spill, err := spillDecision(ctx, o.spillThreshold, spineB, layout)
+	spill, gzBytes, err := spillDecision(ctx, o.spillThreshold, spineB, layout)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func run(ctx context.Context, cfg Config, o options) (*Result, error) {
 	opt := classifyOptions(cfg.CutoffDays, layout)
 	opt.UK07CoreEHR = cfg.UK07CoreEHR
 	classifyEarly := spill && opt.Cutoff > 0 && o.early != earlyOff
-	storeOpt := convstore.Options{PartitionSize: o.partitionSize, Dir: dir}
+	storeOpt := convstore.Options{PartitionSize: o.partitionSize, Dir: dir, Conversations: convstore.ConversationsIn(gzBytes)}
 	if classifyEarly {
 		storeOpt.Cutoff = opt.Cutoff
 	}

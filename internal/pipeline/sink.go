@@ -81,23 +81,23 @@ func (s *transferSink) discard() {
 const DefaultSpillThreshold = 32 << 20
 
 // spillDecision reports whether the run should spill its rows to disk,
-// given the threshold (see options.spillThreshold).
-func spillDecision(ctx context.Context, threshold int64, b *store.Bucket, l Layout) (bool, error) {
-	switch {
-	case threshold < 0:
-		return true, nil
-	case threshold == 0:
-		threshold = DefaultSpillThreshold
-	}
-	var total int64
+// given the threshold (see options.spillThreshold), and the two logs'
+// compressed size.
+func spillDecision(ctx context.Context, threshold int64, b *store.Bucket, l Layout) (spill bool, total int64, err error) {
 	for _, key := range []string{l.MetricLogKey(), l.OverflowLogKey()} {
 		n, err := b.Size(ctx, key)
 		if err != nil { // the store's error names the object
-			return false, err
+			return false, 0, err
 		}
 		total += n
 	}
-	return total > threshold, nil
+	switch {
+	case threshold < 0:
+		return true, total, nil
+	case threshold == 0:
+		threshold = DefaultSpillThreshold
+	}
+	return total > threshold, total, nil
 }
 
 // spillDirError explains a failure to create the spill directory under
