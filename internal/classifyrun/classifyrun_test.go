@@ -3,6 +3,7 @@ package classifyrun
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -228,19 +229,26 @@ func TestRunErrors(t *testing.T) {
 		}
 		onlyFile(t, out, blocker)
 	})
-	// Whichever fails, none is left.
-	for _, failing := range []string{"2020/01/30", "2020/01/31", "2020/02/01"} {
-		t.Run("a failed write leaves no day, "+failing, func(t *testing.T) {
-			out := t.TempDir()
-			// The day's folder is a file: its table cannot be staged.
-			writeFile(t, out, "v11/cutoff-0/"+failing, []byte("x"))
-			_, err := Run(context.Background(), Config{SpineBucket: spineDir, ODSBucket: odsDir, OutputBucket: out, BuildTag: "b",
-				Window: ExplicitWindow(day("2020-01-30"), day("2020-02-02"), 0)})
-			if err == nil || !strings.Contains(err.Error(), failing) || errors.Is(err, context.Canceled) {
-				t.Fatalf("error %v, want the failed write's, naming %s", err, failing)
-			}
-			onlyFile(t, out, "v11/cutoff-0/"+failing)
-		})
+	// Whichever fails, none is left: classified after the read (no
+	// cutoff) or during it (a cutoff of 1; these few rows settle no day
+	// before the read ends: TestStreamWriteFails fails one during it).
+	for _, cutoff := range []int{0, 1} {
+		for _, failing := range []string{"2020/01/30", "2020/01/31", "2020/02/01"} {
+			t.Run(fmt.Sprintf("a failed write leaves no day, %s, cutoff %d", failing, cutoff), func(t *testing.T) {
+				out := t.TempDir()
+				// The day's folder is a file: its table cannot be staged.
+				blocker := fmt.Sprintf("v11/cutoff-%d/%s", cutoff, failing)
+				writeFile(t, out, blocker, []byte("x"))
+				before, fds := runtime.NumGoroutine(), openFDs(t)
+				_, err := Run(context.Background(), Config{SpineBucket: spineDir, ODSBucket: odsDir, OutputBucket: out, BuildTag: "b",
+					Window: ExplicitWindow(day("2020-01-30"), day("2020-02-02"), cutoff), CutoffDays: cutoff})
+				if err == nil || !strings.Contains(err.Error(), failing) || errors.Is(err, context.Canceled) {
+					t.Fatalf("error %v, want the failed write's, naming %s", err, failing)
+				}
+				onlyFile(t, out, blocker)
+				noneLeftOpen(t, before, fds)
+			})
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nhsdigital/gp2gp/internal/convstore"
+	"github.com/nhsdigital/gp2gp/internal/output"
 	"github.com/nhsdigital/gp2gp/internal/spine"
 )
 
@@ -21,7 +22,8 @@ import (
 //
 // The reading goroutine adds the rows and takes the final partitions
 // (convstore.Store.Take); one goroutine of the stream's decodes and
-// classifies them, in order, and encodes the settled days. After the read,
+// classifies them, in order, and another encodes the settled days. After
+// the read,
 // the partitions never final are classified as without streaming, and the
 // days not yet encoded are encoded.
 //
@@ -73,8 +75,9 @@ type streamWorker struct {
 	sum      *Summary
 	sink     *memSink
 	tables   *tables
-	encoded  int       // days 0..encoded-1 are encoded
+	encoded  int       // days 0..encoded-1 are encoded, or handed to enc
 	convDays [][]int32 // by taken partition: each conversation's window day, or -1
+	enc      *encoder
 }
 
 // dayEnd is the end of window day i.
@@ -143,9 +146,20 @@ func (s *stream) end() (*streamWorker, error) {
 	return &s.w, nil
 }
 
-func (w *streamWorker) run(ctx context.Context, r *convstore.Reader, batches <-chan streamBatch) error {
+func (w *streamWorker) run(ctx context.Context, r *convstore.Reader, batches <-chan streamBatch) (err error) {
+	w.enc = startEncoder(w.tables)
+	defer func() {
+		if eerr := w.enc.stop(); err == nil {
+			err = eerr
+		}
+	}()
 	var c classifier
 	for sb := range batches {
+		select {
+		case ts := <-w.enc.spare: // an encoded day's, for a day to come
+			w.sink.encoded(ts)
+		default:
+		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -185,15 +199,58 @@ func (w *streamWorker) add(p *partition) error {
 	return nil
 }
 
-// encode encodes day i's table.
+// encode hands day i's table to the encoder.
 func (w *streamWorker) encode(i int) error {
 	ts, _ := w.sink.take(i)
-	if err := w.tables.encode(i, ts); err != nil {
-		return err
+	select {
+	case w.enc.days <- dayTable{i, ts}:
+	case <-w.enc.done: // failed
+		return w.enc.err
 	}
-	w.sink.encoded(ts)
 	w.encoded++
 	return nil
+}
+
+// encoder encodes the settled days' tables on a goroutine of its own, so
+// that encoding a day (a third of the worker's time) overlaps classifying
+// the partitions after it: when the last files settle many partitions at
+// once, the worker would otherwise keep one core busy and leave the
+// other idle.
+type encoder struct {
+	days  chan dayTable
+	spare chan []output.V11Transfer // an encoded day's transfers, for reuse
+	done  chan struct{}             // closed when the goroutine stops
+	err   error                     // its error, once done is closed
+}
+
+type dayTable struct {
+	i  int
+	ts []output.V11Transfer
+}
+
+func startEncoder(t *tables) *encoder {
+	e := &encoder{days: make(chan dayTable, 2), spare: make(chan []output.V11Transfer, 1), done: make(chan struct{})}
+	go func() {
+		defer close(e.done)
+		for d := range e.days {
+			if e.err = t.encode(d.i, d.ts); e.err != nil {
+				return
+			}
+			select {
+			case e.spare <- d.ts:
+			default:
+			}
+		}
+	}()
+	return e
+}
+
+// stop waits for the days handed over to be encoded, and returns the
+// first error.
+func (e *encoder) stop() error {
+	close(e.days)
+	<-e.done
+	return e.err
 }
 
 // lateRows counts the rows of the taken partitions that came after they

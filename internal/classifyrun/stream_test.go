@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -184,4 +185,37 @@ func TestRunCancelled(t *testing.T) {
 			return nil
 		})
 	}
+}
+
+// TestStreamWriteFails: a table that cannot be staged while the files are
+// still being read (its encoder fails) stops the read, fails the run
+// naming the table, and leaves nothing written, open or running.
+func TestStreamWriteFails(t *testing.T) {
+	month := generate(t, synth.Config{Seed: 7, Conversations: 600})
+	w := ExplicitWindow(day("2019-12-01"), day("2020-01-01"), 3)
+	files := append(append([]time.Time(nil), w.Days...), w.Overflow...)
+	spineIn, ods := t.TempDir(), t.TempDir()
+	splitDaily(t, spineIn, files, month.metric, month.overflow)
+	writeFile(t, ods, ODSKey(Month{2019, 12}), v5Of(t, month.org, Month{2019, 12}))
+	out := t.TempDir()
+	// The day's folder is a file: its table cannot be staged.
+	blocker := "v11/cutoff-3/2019/12/05"
+	writeFile(t, out, blocker, []byte("x"))
+	var logs bytes.Buffer
+	before, fds := runtime.NumGoroutine(), openFDs(t)
+	_, err := run(context.Background(), Config{SpineBucket: spineIn, ODSBucket: ods, OutputBucket: out, BuildTag: "t",
+		Window: w, CutoffDays: 3, PartitionSize: 20, TempDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(&logs, nil))}, options{})
+	if err == nil || !strings.Contains(err.Error(), "2019/12/05") {
+		t.Fatalf("error %v, want the failed write's, naming 2019/12/05", err)
+	}
+	if n := strings.Count(logs.String(), "msg=reading"); n >= len(files) {
+		t.Errorf("%d of %d files read: the table failed after the read, not during it", n, len(files))
+	}
+	filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && p != filepath.Join(out, filepath.FromSlash(blocker)) {
+			t.Errorf("left: %s", p)
+		}
+		return nil
+	})
+	noneLeftOpen(t, before, fds)
 }
