@@ -23,9 +23,8 @@ import (
 // The reading goroutine adds the rows and takes the final partitions
 // (convstore.Store.Take); one goroutine of the stream's decodes and
 // classifies them, in order, and another encodes the settled days. After
-// the read,
-// the partitions never final are classified as without streaming, and the
-// days not yet encoded are encoded.
+// the read, the partitions never final are classified as without
+// streaming, and the days not yet encoded are encoded.
 //
 // The store checks that the files are in time order enough for that. If a
 // row disproves it, or the rows held in memory pass a limit (files far out

@@ -27,11 +27,16 @@ type convIndex struct {
 // thousands of rows.
 const youngSlots = 1 << 14
 
-// newConvIndex returns an index with room for n conversations before it
-// grows.
+// maxPresized bounds the conversations an index is sized for up front
+// (8 M slots, 160 MB): an estimate of more, if wrong, would hold that much
+// memory for nothing. The index still grows past it.
+const maxPresized = 1 << 22
+
+// newConvIndex returns an index with room for n conversations (at most
+// maxPresized) before it grows.
 func newConvIndex(n int) *convIndex {
 	return &convIndex{
-		all:   uuidTable{slots: newSlots(tableSize(n))},
+		all:   uuidTable{slots: newSlots(tableSize(min(n, maxPresized)))},
 		young: youngTable{slots: make([]youngSlot, youngSlots)},
 		other: make(map[string]uint32),
 	}

@@ -82,6 +82,10 @@ func TestTableSize(t *testing.T) {
 			t.Errorf("tableSize(%d) = %d, want %d", tc.n, got, tc.want)
 		}
 	}
+	// An index is sized for at most maxPresized, however many are expected.
+	if got, want := len(newConvIndex(1<<40).all.slots), tableSize(maxPresized); got != want {
+		t.Errorf("an index expecting 1<<40 conversations has %d slots, want %d", got, want)
+	}
 }
 
 // TestYoungTableCompares checks that an id is found only by itself, not by

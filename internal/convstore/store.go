@@ -34,9 +34,10 @@ type Options struct {
 	Cutoff spine.Time
 	// Conversations, if positive, is how many conversations the rows are
 	// expected to hold: the index of conversations is sized for them from
-	// the start. It grows past them as it would otherwise; sizing it up
-	// front spares its growing (each time a pause of Add's, and a larger
-	// table of fresh memory) on the way.
+	// the start (for at most 4 M of them). It grows past them as it would
+	// otherwise; sizing it up front spares its growing (each time a pause
+	// of Add's, and a larger table of fresh memory) on the way. Too many
+	// cost memory: about 40 bytes each.
 	Conversations int
 }
 
