@@ -157,10 +157,10 @@ func bareErr(err error) error {
 	return err
 }
 
-// syncDir flushes a directory's entries (a just renamed file) to disk.
 // syncFile flushes the file at p to the disk (a variable for tests).
 var syncFile = func(p string) error { return syncPath(p, os.O_WRONLY) }
 
+// syncDir flushes a directory's entries (a just renamed file) to disk.
 func syncDir(dir string) error {
 	err := syncPath(dir, os.O_RDONLY)
 	if errors.Is(err, os.ErrInvalid) {
